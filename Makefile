@@ -1,0 +1,46 @@
+# Two commands on a fresh machine:  `make demo` (install + the embedded default experiment), `make test`.
+VENV   ?= .venv
+BIN    := $(VENV)/bin
+PYTHON ?= python3
+FMNIST := /usr/share/datasets/fashion-mnist
+
+.PHONY: install data demo test check-sync nbtest pytest clean
+
+install: $(VENV)/.installed
+
+# torch 2.14.1 / torchvision 0.29.1 are pinned here only because those wheels are on this project's machines;
+# the package itself asks for torch>=2.4 (settings.ini).
+$(VENV)/.installed: settings.ini setup.py
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip
+	$(BIN)/python -m pip install -q torch==2.14.1 torchvision==0.29.1
+	$(BIN)/python -m pip install -q -e '.[dev]'
+	touch $@
+
+# Fashion-MNIST comes from Debian's package dataset-fashion-mnist (60k/10k images, parsed directly).
+data:
+	@if [ -d $(FMNIST) ]; then echo "Fashion-MNIST: $(FMNIST)"; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq dataset-fashion-mnist >/dev/null; \
+	else echo "Fashion-MNIST is missing: run 'sudo apt-get install dataset-fashion-mnist'"; exit 2; fi
+
+demo: install data
+	$(BIN)/actgen_train
+
+# The notebooks are the source: the exported library and the cleaned notebooks must equal what is committed.
+check-sync: install
+	$(BIN)/nbdev-export
+	@test -z "$$(git status --porcelain -- actgen)" || { git status --porcelain -- actgen; echo "actgen/ differs from the notebooks: run nbdev-export and commit"; exit 1; }
+	$(BIN)/nbdev-clean
+	@test -z "$$(git status --porcelain -- nbs)" || { git status --porcelain -- nbs; echo "notebooks are not clean: run nbdev-clean and commit"; exit 1; }
+
+nbtest: install data
+	$(BIN)/nbdev-test --n-workers 2
+
+pytest: install data
+	$(BIN)/python -m pytest -q tests
+
+test: check-sync nbtest pytest
+
+clean:
+	rm -rf $(VENV) *.egg-info

@@ -1,0 +1,60 @@
+"The console scripts as a user runs them: real processes, exit codes, the run directory."
+import json, os, subprocess, sys
+from pathlib import Path
+import pytest
+
+BIN = Path(sys.executable).parent
+
+def run(*args, cwd=None):
+    return subprocess.run([str(BIN/args[0]), *map(str, args[1:])], capture_output=True, text=True, cwd=cwd,
+                          env={**os.environ, 'HF_HUB_OFFLINE': '1'}, timeout=600)
+
+def test_train_fashion_mnist_random(tmp_path, tiny_generator):
+    "The issue's 'done when' run: 500 labeled Fashion-MNIST images, random generation, 2 epochs."
+    out = tmp_path/'run'
+    r = run('actgen_train', '--dataset', 'fashion-mnist', '--labeled', 500, '--method', 'random', '--epochs', 2,
+            '--generator', tiny_generator, '--images-per-epoch', 8, '--steps', 4, '--device', 'cpu', '--quiet', '--out', out)
+    assert r.returncode == 0, r.stderr
+    for f in ['config.json', 'manifest.jsonl', 'metrics.json', 'metrics.csv', 'accuracy.png', 'generated.png', 'checkpoint.pt']:
+        assert (out/f).exists(), f
+    metrics = json.loads((out/'metrics.json').read_text())
+    assert [m['epoch'] for m in metrics] == [1, 2]
+    assert metrics[0]['n_generated'] == 8 and metrics[1]['n_generated'] == 0
+    recs = [json.loads(l) for l in (out/'manifest.jsonl').read_text().splitlines()]
+    assert len(recs) == 8 and all((out/r['file']).exists() for r in recs)
+    cfg = json.loads((out/'config.json').read_text())
+    assert cfg['sizes']['labeled'] == 500 and cfg['sizes']['val'] == 50
+
+@pytest.mark.parametrize('args,msg', [
+    (['--dataset', 'imagenet-9000'], 'unknown dataset'),
+    (['--epochs', '-1'], 'epochs must be positive'),
+    (['--dataset', 'digits', '--labeled', '100000'], 'labeled'),
+    (['--generator', '/no/such/model', '--dataset', 'digits', '--labeled', '50'], 'not found'),
+    (['--generator', 'someone/uncached-model', '--dataset', 'digits', '--labeled', '50'], 'hf download'),
+])
+def test_train_bad_input_one_line_exit_2(tmp_path, args, msg):
+    out = tmp_path/'run'
+    r = run('actgen_train', *args, '--epochs' if '--epochs' not in args else '--seed', 1, '--out', out, '--device', 'cpu')
+    assert r.returncode == 2, (r.returncode, r.stderr)
+    assert msg in r.stderr and len(r.stderr.strip().splitlines()) == 1, r.stderr
+    assert not out.exists()          # nothing half-written
+
+def test_train_refuses_folder_of_another_run(tmp_path):
+    out = tmp_path/'run'; out.mkdir(); (out/'config.json').write_text('{}')
+    r = run('actgen_train', '--dataset', 'digits', '--labeled', 50, '--method', 'real', '--epochs', 1, '--out', out)
+    assert r.returncode == 2 and 'already holds another run' in r.stderr
+    assert sorted(p.name for p in out.iterdir()) == ['config.json'] and (out/'config.json').read_text() == '{}'
+
+def test_generate_folder(tmp_path, tiny_generator):
+    r = run('actgen_generate', '--model', tiny_generator, '--dataset', 'fashion-mnist', '--classes', 'ankle boot,bag',
+            '--n', 2, '--steps', 2, '--device', 'cpu', '--out', tmp_path/'g')
+    assert r.returncode == 0, r.stderr
+    recs = [json.loads(l) for l in (tmp_path/'g'/'manifest.jsonl').read_text().splitlines()]
+    assert [x['class'] for x in recs] == ['ankle boot'] * 2 + ['bag'] * 2
+    assert [x['label'] for x in recs] == [0, 0, 1, 1]
+
+def test_help_explains_every_option():
+    r = run('actgen_train', '--help')
+    assert r.returncode == 0
+    for opt in ['--dataset', '--labeled', '--method', '--images-per-epoch', '--guidance-scale', '--generator', '--out']:
+        assert opt in r.stdout
