@@ -57,3 +57,18 @@ def test_second_process_on_same_run_is_refused(tmp_path, tiny_generator):
     q = train('--resume', out); code = q.wait(); err = q.stderr.read()
     p.send_signal(signal.SIGKILL); p.wait()
     assert code == 2 and 'in use by another actgen process' in err
+
+def test_disk_full_is_one_line_and_run_stays_resumable(tmp_path, tiny_generator):
+    "A write that fails for lack of space (here: a file-size limit hit by the checkpoint) stops the run cleanly."
+    import resource
+    def limit():
+        signal.signal(signal.SIGXFSZ, signal.SIG_IGN)              # get EFBIG instead of being killed
+        resource.setrlimit(resource.RLIMIT_FSIZE, (300_000, 300_000))
+    out = tmp_path/'run'
+    p = train(*ARGS, '--generator', tiny_generator, '--out', out, preexec_fn=limit)
+    code, err = p.wait(), p.stderr.read()
+    assert code == 2 and 'no space left' in err and '--resume' in err, err
+    assert not [f for f in out.iterdir() if f.name.endswith('.tmp')]  # no torn temporary file left behind
+    json.loads((out/'config.json').read_text())                       # what was written is whole
+    r = train('--resume', out); assert r.wait() == 0, r.stderr.read()
+    assert len(json.loads((out/'metrics.json').read_text())) == 4 and len(manifest(out)) == 24
