@@ -81,6 +81,7 @@ d = { 'settings': {'branch': 'main', 'doc_baseurl': '/', 'doc_host': '', 'git_ur
                              'actgen.data.GeneratedSet.__init__': ('data.html#generatedset.__init__', 'actgen/data.py'),
                              'actgen.data.GeneratedSet.__len__': ('data.html#generatedset.__len__', 'actgen/data.py'),
                              'actgen.data.GeneratedSet.__repr__': ('data.html#generatedset.__repr__', 'actgen/data.py'),
+                             'actgen.data.GeneratedSet._next_index': ('data.html#generatedset._next_index', 'actgen/data.py'),
                              'actgen.data.GeneratedSet._read': ('data.html#generatedset._read', 'actgen/data.py'),
                              'actgen.data.GeneratedSet._repair': ('data.html#generatedset._repair', 'actgen/data.py'),
                              'actgen.data.GeneratedSet.add': ('data.html#generatedset.add', 'actgen/data.py'),
