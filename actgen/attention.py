@@ -5,6 +5,8 @@
 # %% ../nbs/04_attention.ipynb #e1a1a67c
 from __future__ import annotations
 import math
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 
 import torch
@@ -14,7 +16,7 @@ from .core import ActgenError
 from .sampler import SamplerCallback
 
 # %% auto #0
-__all__ = ['class_token_indices', 'cross_attention_resolutions', 'default_mask_resolution', 'AttentionStore',
+__all__ = ['class_token_indices', 'cross_attention_resolutions', 'default_mask_resolution', 'AttentionStore', 'capture_paused',
            'CaptureCrossAttention', 'capture_cross_attention', 'gaussian_blur', 'class_mask', 'AttentionMask']
 
 # %% ../nbs/04_attention.ipynb #94155247
@@ -64,12 +66,22 @@ class AttentionStore:
         B, HW, L = self.total.shape; r = int(math.isqrt(HW))
         return (self.total / self.layers).transpose(1, 2).reshape(B, L, r, r)
 
+_PAUSED = ContextVar('actgen_capture_paused', default=False)
+
+@contextmanager
+def capture_paused():
+    "Inside this block capturing processors record nothing: for UNet passes that are not the sampler's step (gradient guidance's)."
+    token = _PAUSED.set(True)
+    try: yield
+    finally: _PAUSED.reset(token)
+
 class CaptureCrossAttention:
     "Attention processor: the original one's output, plus the probabilities at the store's resolution."
     def __init__(self, original, store: AttentionStore): self.original, self.store = original, store
 
     def __call__(self, attn, hidden_states, encoder_hidden_states=None, attention_mask=None, temb=None, *args, **kwargs):
         out = self.original(attn, hidden_states, encoder_hidden_states, attention_mask, temb, *args, **kwargs)
+        if _PAUSED.get(): return out
         if encoder_hidden_states is not None and hidden_states.ndim == 3 and hidden_states.shape[1] == self.store.resolution ** 2:
             ctx = attn.norm_encoder_hidden_states(encoder_hidden_states) if attn.norm_cross else encoder_hidden_states
             q = attn.head_to_batch_dim(attn.to_q(hidden_states)); k = attn.head_to_batch_dim(attn.to_k(ctx))

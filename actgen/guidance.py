@@ -12,10 +12,11 @@ import torch.nn.functional as F
 
 from .core import ActgenError, atomic_write
 from .sampler import SamplerCallback, predict_x0
+from .attention import capture_paused
 
 # %% auto #0
 __all__ = ['image_guidance_weight', 'confidence_to_strength', 'ImageGuidance', 'MemoryBank', 'contrastive_loss',
-           'adversarial_loss', 'GradientGuidance']
+           'adversarial_loss', 'noise_grad_in_cond', 'GradientGuidance']
 
 # %% ../nbs/05_guidance.ipynb #9196842b
 def image_guidance_weight(step: int, strength: float | torch.Tensor = 12.5) -> torch.Tensor:
@@ -100,6 +101,15 @@ def adversarial_loss(images: torch.Tensor, labels, classifier, size: int, channe
     logits = classifier(conform(images, size, channels))
     return -F.cross_entropy(logits.float(), torch.as_tensor(labels, device=logits.device), reduction='none')
 
+def noise_grad_in_cond(s, cond: torch.Tensor) -> torch.Tensor:
+    "The CFG noise prediction at the current step, differentiable in `cond` only: the unconditional half runs without a graph."
+    if not s.do_cfg: return s.predict_noise(cond=cond)
+    unet, t = s.gen.unet, s.t
+    x = s.scheduler.scale_model_input(s.latents, t)
+    with torch.no_grad(): e_u = unet(x, t, encoder_hidden_states=s.uncond).sample
+    e_c = unet(x, t, encoder_hidden_states=cond).sample
+    return e_u + s.guidance_scale * (e_c - e_u)
+
 class GradientGuidance(SamplerCallback):
     "In the first `n_steps` steps, move the text embedding by `-ν ∇L/||∇L||`, L = L_contra + λ L_adv (eq. 11)."
     order = 5
@@ -115,20 +125,22 @@ class GradientGuidance(SamplerCallback):
 
     def loss(self, s, cond) -> torch.Tensor:
         "Per-image guidance loss for the current step as a function of the text embedding."
-        eps = s.predict_noise(cond=cond)
+        eps = noise_grad_in_cond(s, cond)
         x0 = predict_x0(s.scheduler, eps, s.latents, s.t)
         loss = torch.zeros(len(x0), device=x0.device)
         if self.bank is not None and len(self.bank): loss = loss + contrastive_loss(x0, self.labels, self.bank, self.margin, self.g)
         if self.clf is not None and self.lam > 0:
-            use = torch.ones(len(x0), dtype=torch.bool) if self.adv_mask is None else self.adv_mask
-            if use.any():
+            use = torch.ones(len(x0), dtype=torch.bool) if self.adv_mask is None else self.adv_mask.cpu()
+            if use.all():                                 # no boolean indexing: no host-device sync
+                loss = loss + self.lam * adversarial_loss(s.gen.decode_latents(x0), self.labels, self.clf, self.size, self.channels)
+            elif use.any():
                 adv = adversarial_loss(s.gen.decode_latents(x0[use.to(x0.device)]), self.labels[use], self.clf, self.size, self.channels)
                 loss = loss.index_add(0, use.nonzero()[:, 0].to(x0.device), self.lam * adv)
         return loss
 
     def before_step(self, s):
         if s.i >= self.n_steps: return
-        with torch.enable_grad():
+        with torch.enable_grad(), capture_paused():         # these passes are not the step's: attention masks ignore them
             c = s.cond.detach().requires_grad_(True)
             loss = self.loss(s, c)
             if not loss.requires_grad: return                        # nothing to steer by (empty bank, no classifier)
