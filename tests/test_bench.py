@@ -1,0 +1,43 @@
+"`actgen_bench` as a user runs it: the tiny configuration on the CPU, the JSON it writes, and one-line errors."
+import json, os, subprocess, sys
+from pathlib import Path
+import pytest
+
+BIN = Path(sys.executable).parent
+METHODS = ['diffusers', 'plain', 'aig', 'actgen', 'galot']
+
+def run(*args):
+    return subprocess.run([str(BIN/'actgen_bench'), *map(str, args)], capture_output=True, text=True,
+                          env={**os.environ, 'HF_HUB_OFFLINE': '1'}, timeout=300)
+
+def test_bench_tiny_cpu_json(tmp_path):
+    out = tmp_path/'bench.json'
+    r = run('--config', 'tiny', '--device', 'cpu', '--steps', 2, '--batch-sizes', '1,2', '--repeats', 1, '--galot-iters', 1,
+            '--quiet', '--out', out)
+    assert r.returncode == 0, r.stderr
+    res = json.loads(out.read_text())
+    assert res['model'] == 'tiny (random weights)' and res['device'] == 'cpu' and res['dtype'] == 'float32'
+    assert res['steps'] == 2 and res['grad_steps'] == 1 and res['galot_iters'] == 1 and res['matmul_dtype'] == 'fp32'
+    assert res['unet_tflop_per_image_step'] > 0 and res['matmul_tflops'] > 0 and res['device_name'].startswith('CPU')
+    assert [(x['method'], x['batch']) for x in res['results']] == [(m, b) for b in (1, 2) for m in METHODS]
+    for x in res['results']:
+        assert 'error' not in x, x
+        assert x['seconds'] > 0 and len(x['seconds_all']) == 1
+        assert x['s_per_image'] == pytest.approx(x['seconds'] / x['batch'])
+        assert x['images_per_s'] == pytest.approx(1 / x['s_per_image'])
+        ref = next(y for y in res['results'] if y['method'] == 'diffusers' and y['batch'] == x['batch'])
+        assert x['ratio_to_diffusers'] == pytest.approx(x['s_per_image'] / ref['s_per_image'])
+        assert 0 < x['roofline_fraction'] and 'peak_memory_gb' not in x      # no CUDA memory on the CPU
+    assert 'x diffusers' in r.stdout and 'galot' in r.stdout and str(out) in r.stdout
+
+@pytest.mark.parametrize('args,msg', [
+    (['--methods', 'plain,warp'], 'unknown method warp'),
+    (['--config', 'sdxl'], "invalid choice: 'sdxl'"),
+    (['--batch-sizes', 'four'], 'batch size must be'),
+    (['--model', '/no/such/model'], 'not found'),
+])
+def test_bench_bad_input_one_line_exit_2(tmp_path, args, msg):
+    r = run(*args, '--device', 'cpu', '--out', tmp_path/'b.json')
+    assert r.returncode == 2, (r.returncode, r.stderr)
+    assert msg in r.stderr and len(r.stderr.strip().splitlines()) == 1, r.stderr
+    assert not (tmp_path/'b.json').exists()
