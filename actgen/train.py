@@ -22,9 +22,9 @@ from .data import (GeneratedSet, ImageSet, augment, balanced_subset, concat, dat
 from .acquire import predict_proba, select_hard_samples
 
 # %% auto #0
-__all__ = ['CLASSIFIERS', 'METHODS', 'Normalize', 'small_cnn', 'resnet18', 'build_classifier', 'default_arch', 'cosine_lr',
-           'train_epoch', 'accuracy', 'make_optimizer', 'fit_classifier', 'EpochContext', 'Generated',
-           'GenerationMethod', 'RealOnly', 'RandomTextToImage', 'ActGenMethod', 'ImageGuidanceOnly',
+__all__ = ['CLASSIFIERS', 'METHODS', 'Normalize', 'small_cnn', 'resnet18', 'vgg_small', 'mobilenet_small', 'build_classifier',
+           'default_arch', 'cosine_lr', 'train_epoch', 'accuracy', 'make_optimizer', 'fit_classifier', 'EpochContext',
+           'Generated', 'GenerationMethod', 'RealOnly', 'RandomTextToImage', 'ActGenMethod', 'ImageGuidanceOnly',
            'AttentiveImageGuidance', 'AIGContrastive', 'AIGContrastiveAdversarial', 'focal_loss', 'weighted_ce',
            'GalotMethod', 'GalotRandom', 'FocalLoss', 'WeightedCE', 'get_method', 'TrainConfig', 'lock_run_dir',
            'prepare_run_dir', 'write_metrics', 'plot_accuracy', 'save_checkpoint', 'restore_rng', 'resume_experiment',
@@ -49,10 +49,25 @@ def resnet18(n_classes: int, in_channels: int = 3) -> nn.Module:
     m.conv1 = nn.Conv2d(in_channels, 64, 3, 1, 1, bias=False); m.maxpool = nn.Identity()
     return m
 
-CLASSIFIERS = {'small-cnn': small_cnn, 'resnet18': resnet18}
+def vgg_small(n_classes: int, in_channels: int = 1) -> nn.Module:
+    "A VGG-style net: three stages of two 3x3 convolutions and a max-pool, then a two-layer fully connected head."
+    def conv(i, o): return [nn.Conv2d(i, o, 3, padding=1, bias=False), nn.BatchNorm2d(o), nn.ReLU(inplace=True)]
+    return nn.Sequential(*conv(in_channels, 32), *conv(32, 32), nn.MaxPool2d(2), *conv(32, 64), *conv(64, 64), nn.MaxPool2d(2),
+                         *conv(64, 128), *conv(128, 128), nn.MaxPool2d(2), nn.AdaptiveAvgPool2d(2), nn.Flatten(),
+                         nn.Linear(512, 256), nn.ReLU(inplace=True), nn.Dropout(0.3), nn.Linear(256, n_classes))
+
+def mobilenet_small(n_classes: int, in_channels: int = 1) -> nn.Module:
+    "A MobileNet-style net: a 3x3 stem, then depthwise-separable blocks (depthwise 3x3 + pointwise 1x1, ReLU6)."
+    def cbr(i, o, k=3, s=1, groups=1):
+        return [nn.Conv2d(i, o, k, s, k // 2, groups=groups, bias=False), nn.BatchNorm2d(o), nn.ReLU6(inplace=True)]
+    def sep(i, o, s=1): return cbr(i, i, 3, s, groups=i) + cbr(i, o, 1)
+    return nn.Sequential(*cbr(in_channels, 32), *sep(32, 64), *sep(64, 128, 2), *sep(128, 128), *sep(128, 256, 2), *sep(256, 256),
+                         nn.AdaptiveAvgPool2d(1), nn.Flatten(), nn.Dropout(0.2), nn.Linear(256, n_classes))
+
+CLASSIFIERS = {'small-cnn': small_cnn, 'resnet18': resnet18, 'vgg-small': vgg_small, 'mobilenet-small': mobilenet_small}
 
 def build_classifier(arch: str, n_classes: int, in_channels: int) -> nn.Module:
-    "A classifier by name (`small-cnn`, `resnet18`) taking [0,1] images."
+    "A classifier by name (`small-cnn`, `resnet18`, `vgg-small`, `mobilenet-small`) taking [0,1] images."
     if arch not in CLASSIFIERS: raise ActgenError(f"unknown classifier '{arch}'; choose one of {', '.join(CLASSIFIERS)}")
     return nn.Sequential(Normalize(), CLASSIFIERS[arch](n_classes, in_channels))
 
@@ -279,7 +294,7 @@ class TrainConfig:
     dataset: str = 'fashion-mnist'      # dataset name (fashion-mnist, cifar10, digits, folder:PATH)
     labeled: int = 1000                 # size of the class-balanced labeled subset
     val_frac: float = 0.1               # share of the labeled subset held out to find hard samples
-    arch: str = 'auto'                  # classifier: small-cnn, resnet18, or auto
+    arch: str = 'auto'                  # classifier: small-cnn, resnet18, vgg-small, mobilenet-small, or auto
     epochs: int = 20
     batch_size: int = 128
     lr: float = 0.05
@@ -390,7 +405,13 @@ def restore_rng(rng: dict, shuffle: torch.Generator):
 
 # %% ../nbs/07_train.ipynb #f1757f1b
 def _resolve_device(name: str) -> torch.device:
-    return default_device() if name in (None, 'auto') else torch.device(name)
+    "The device `name` names (auto: the GPU if there is one), or an ActgenError if it does not exist here."
+    if name in (None, 'auto'): return default_device()
+    try: d = torch.device(name)
+    except RuntimeError: raise ActgenError(f"unknown device '{name}'; use cpu, cuda, cuda:N or auto") from None
+    if d.type == 'cuda' and (not torch.cuda.is_available() or (d.index or 0) >= torch.cuda.device_count()):
+        raise ActgenError(f"device '{name}' is not available here ({torch.cuda.device_count()} GPU(s)); use cpu or auto")
+    return d
 
 def resume_experiment(run_dir: str | Path, progress: bool = True) -> list[dict]:
     "Continue the run in `run_dir` from its last checkpoint (or from the start if it has none)."
