@@ -4,7 +4,7 @@ BIN    := $(VENV)/bin
 PYTHON ?= python3
 FMNIST := /usr/share/datasets/fashion-mnist
 
-.PHONY: install data demo test check-sync nbtest pytest clean
+.PHONY: install data browser demo test check-sync nbtest pytest clean
 
 install: $(VENV)/.installed
 
@@ -24,6 +24,14 @@ data:
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq dataset-fashion-mnist >/dev/null; \
 	else echo "Fashion-MNIST is missing: run 'sudo apt-get install dataset-fashion-mnist'"; exit 2; fi
 
+# The browser test (tests/test_browser.py) drives Debian's Chromium with Playwright's Python package (voila and playwright
+# come with '.[dev]'); Playwright never downloads a browser of its own here. As root, install Chromium when it is missing.
+browser:
+	@if [ -x /usr/bin/chromium ]; then echo "Chromium: /usr/bin/chromium"; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+	else echo "Chromium is missing, so the browser test will be skipped: run 'sudo apt-get install chromium'"; fi
+
 demo: install data
 	$(BIN)/actgen_train
 
@@ -37,7 +45,7 @@ check-sync: install
 nbtest: install data
 	$(BIN)/nbdev-test --n-workers 2
 
-pytest: install data
+pytest: install data browser
 	$(BIN)/python -m pytest -q tests
 
 test: check-sync nbtest pytest
