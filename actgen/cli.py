@@ -4,7 +4,7 @@
 
 # %% ../nbs/08_cli.ipynb #1fed18f2
 from __future__ import annotations
-import argparse, sys, time
+import argparse, os, sys, time
 from dataclasses import fields
 from pathlib import Path
 
@@ -31,11 +31,13 @@ class HelpFormatter(argparse.ArgumentDefaultsHelpFormatter):
 
 def run_cli(fn, argv=None, prog='actgen'):
     "Run `fn(argv)` as a console script: None on success; an ActgenError becomes one line on stderr and exit code 2."
+    from actgen.distributed import shutdown_distributed
     try: fn(argv)
     except ActgenError as e:
         print(f"{prog}: error: {e}", file=sys.stderr); sys.exit(2)
     except KeyboardInterrupt:
         print(f"{prog}: interrupted; everything written so far is complete", file=sys.stderr); sys.exit(130)
+    finally: shutdown_distributed()      # a torchrun / accelerate launch process leaves its group
 
 # %% ../nbs/08_cli.ipynb #7ae32e2e
 _HELP = {  # one line each, shown by --help
@@ -85,18 +87,25 @@ def train_parser() -> argparse.ArgumentParser:
 
 def _train(argv=None):
     from actgen.rounds import is_rounds_argv, rounds_main
-    if is_rounds_argv(argv): return rounds_main(argv)     # --rounds N, or --resume of a rounds run
+    from actgen.distributed import launched_world_size
+    world = launched_world_size()          # > 1 under torchrun / accelerate launch
+    if is_rounds_argv(argv):               # --rounds N, or --resume of a rounds run
+        if world > 1: raise ActgenError("--rounds runs in one process; start it without torchrun / accelerate launch")
+        return rounds_main(argv)
     args = train_parser().parse_args(argv)
+    main = int(os.environ.get('RANK', '0')) == 0
     if args.resume is not None:
         rows = resume_experiment(args.resume, progress=not args.quiet)
-        print(f"done: test accuracy {rows[-1]['test_acc']:.4f}, {rows[-1]['n_generated_total']} images generated; run directory: {args.resume}")
+        if main: print(f"done: test accuracy {rows[-1]['test_acc']:.4f}, {rows[-1]['n_generated_total']} images generated; run directory: {args.resume}")
         return rows
+    if world > 1 and args.out is None:
+        raise ActgenError(f"{world} processes must share one run directory: give --out (the default name has the start time in it)")
     cfg = TrainConfig(**{f.name: getattr(args, f.name) for f in fields(TrainConfig)})
     cfg.merge_val = bool(cfg.merge_val)
     out = args.out or Path('runs')/f"{cfg.dataset.replace(':', '_').replace('/', '_')}-{cfg.method}-{time.strftime('%Y%m%d-%H%M%S')}"
     rows = run_experiment(cfg, out, progress=not args.quiet)
     last = rows[-1]
-    print(f"done: test accuracy {last['test_acc']:.4f}, {last['n_generated_total']} images generated; run directory: {out}")
+    if main: print(f"done: test accuracy {last['test_acc']:.4f}, {last['n_generated_total']} images generated; run directory: {out}")
     return rows
 
 def actgen_train(argv=None):

@@ -87,11 +87,13 @@ class MemoryBank:
         d = torch.load(path, weights_only=True); m = cls(d['cap'], d['sample_n']); m.bank = d['bank']; return m
 
 # %% ../nbs/05_guidance.ipynb #1d04d668
-def contrastive_loss(x0: torch.Tensor, labels, bank: MemoryBank, margin: float = 200., generator=None) -> torch.Tensor:
+def contrastive_loss(x0: torch.Tensor, labels, bank: MemoryBank, margin: float = 200.,
+                     generator=None) -> torch.Tensor:  # one torch.Generator, or a list of one per image
     "Eq. 9 per image: mean over bank entries of `max(ρ - ||x0 - B_i||, 0)` (0 where the class bank is empty)."
     out = []
-    for x, y in zip(x0.flatten(1), torch.as_tensor(labels).tolist()):
-        b = bank.get(y, generator)
+    gens = list(generator) if isinstance(generator, (list, tuple)) else [generator] * len(x0)
+    for x, y, g in zip(x0.flatten(1), torch.as_tensor(labels).tolist(), gens):
+        b = bank.get(y, g)
         out.append(x.sum() * 0 if b is None else F.relu(margin - torch.cdist(x[None].float(), b.to(x.device))).mean())
     return torch.stack(out)
 
@@ -117,18 +119,23 @@ class GradientGuidance(SamplerCallback):
                  size: int | None = None, channels: int | None = None,   # the classifier's input
                  adv_mask: torch.Tensor | None = None,                   # which images use L_adv (curriculum)
                  lam: float = 0.1, margin: float = 200., nu: float = 0.05, n_steps: int = 10,
-                 add_to_bank: bool = True, seed: int = 0):
+                 add_to_bank: bool = True,
+                 seed: int | list[int] = 0):  # one seed per image, or a base seed for all
         self.labels, self.bank, self.clf, self.size, self.channels = torch.as_tensor(labels), bank, classifier, size, channels
         self.adv_mask, self.lam, self.margin, self.nu, self.n_steps = adv_mask, lam, margin, nu, n_steps
-        self.add_to_bank, self.g = add_to_bank, torch.Generator().manual_seed(seed)
-        self.losses = []
+        self.add_to_bank = add_to_bank
+        self.seeds = list(seed) if isinstance(seed, (list, tuple)) else [seed * 1000 + k for k in range(len(self.labels))]
+        self.losses, self.final_latents = [], None
 
     def loss(self, s, cond) -> torch.Tensor:
         "Per-image guidance loss for the current step as a function of the text embedding."
         eps = noise_grad_in_cond(s, cond)
         x0 = predict_x0(s.scheduler, eps, s.latents, s.t)
         loss = torch.zeros(len(x0), device=x0.device)
-        if self.bank is not None and len(self.bank): loss = loss + contrastive_loss(x0, self.labels, self.bank, self.margin, self.g)
+        if self.bank is not None and len(self.bank):
+            # which bank entries an image is compared with depends on the image and the step only, not on its batch
+            gens = [torch.Generator().manual_seed(sd * 1009 + s.i) for sd in self.seeds]
+            loss = loss + contrastive_loss(x0, self.labels, self.bank, self.margin, gens)
         if self.clf is not None and self.lam > 0:
             use = torch.ones(len(x0), dtype=torch.bool) if self.adv_mask is None else self.adv_mask.cpu()
             if use.all():                                 # no boolean indexing: no host-device sync
@@ -150,4 +157,5 @@ class GradientGuidance(SamplerCallback):
         s.cond = (c - self.nu * g / norm).detach()
 
     def after_sampling(self, s):
+        self.final_latents = s.latents.detach().float().cpu()   # kept for a caller that adds them to the bank later
         if self.add_to_bank and self.bank is not None: self.bank.add(s.latents, self.labels)

@@ -20,15 +20,17 @@ from .core import (ActgenError, atomic_write, default_device, image_grid, read_j
 from .data import (GeneratedSet, ImageSet, augment, balanced_subset, concat, dataset_info, load_dataset, make_prompt,
                          train_val_split)
 from .acquire import predict_proba, select_hard_samples
+from .distributed import (SINGLE, Shard, all_sum, barrier, broadcast_object, gather_objects, init_distributed, on_main,
+                                rank_device, sync_buffers, unwrap, wrap_model)
 
 # %% auto #0
 __all__ = ['CLASSIFIERS', 'METHODS', 'Normalize', 'small_cnn', 'resnet18', 'vgg_small', 'mobilenet_small', 'build_classifier',
            'default_arch', 'cosine_lr', 'train_epoch', 'accuracy', 'make_optimizer', 'fit_classifier', 'EpochContext',
-           'Generated', 'GenerationMethod', 'RealOnly', 'RandomTextToImage', 'ActGenMethod', 'ImageGuidanceOnly',
-           'AttentiveImageGuidance', 'AIGContrastive', 'AIGContrastiveAdversarial', 'focal_loss', 'weighted_ce',
-           'GalotMethod', 'GalotRandom', 'FocalLoss', 'WeightedCE', 'get_method', 'TrainConfig', 'lock_run_dir',
-           'prepare_run_dir', 'write_metrics', 'plot_accuracy', 'save_checkpoint', 'restore_rng', 'resume_experiment',
-           'run_experiment']
+           'Generated', 'merge_generated', 'GenerationMethod', 'RealOnly', 'RandomTextToImage', 'ActGenMethod',
+           'ImageGuidanceOnly', 'AttentiveImageGuidance', 'AIGContrastive', 'AIGContrastiveAdversarial', 'focal_loss',
+           'weighted_ce', 'GalotMethod', 'GalotRandom', 'FocalLoss', 'WeightedCE', 'get_method', 'TrainConfig',
+           'lock_run_dir', 'prepare_run_dir', 'write_metrics', 'plot_accuracy', 'save_checkpoint', 'restore_rng',
+           'resume_experiment', 'run_experiment']
 
 # %% ../nbs/07_train.ipynb #c76e1489
 class Normalize(nn.Module):
@@ -87,7 +89,8 @@ def train_epoch(model: nn.Module, opt: torch.optim.Optimizer,
                 labels: torch.Tensor,
                 epoch: int, epochs: int, base_lr: float, batch_size: int = 128,
                 flip: bool = True, pad: int = 2, generator: torch.Generator | None = None,
-                loss_fn=F.cross_entropy, progress: bool = False) -> float:
+                loss_fn=F.cross_entropy, progress: bool = False,
+                shard: Shard = SINGLE) -> float:  # in a data-parallel run: this process's slice of each batch
     "Train `model` for one epoch; returns the mean training loss."
     device = next(model.parameters()).device
     model.train()
@@ -97,12 +100,17 @@ def train_epoch(model: nn.Module, opt: torch.optim.Optimizer,
     for b in tqdm(range(nb), desc=f'epoch {epoch+1}', leave=False, disable=not progress):
         idx = perm[b*batch_size:(b+1)*batch_size]
         x = images[idx]; x = x.float() / 255 if x.dtype == torch.uint8 else x.float()
-        x = augment(x, pad=pad, flip=flip, generator=generator).to(device)
-        y = labels[idx].to(device)
+        x = augment(x, pad=pad, flip=flip, generator=generator)   # the whole batch on every rank: the RNGs stay in step
+        y = labels[idx]
+        if shard.active: x, y = x.tensor_split(shard.world)[shard.rank], y.tensor_split(shard.world)[shard.rank]
+        x, y = x.to(device), y.to(device)
         for g in opt.param_groups: g['lr'] = cosine_lr(base_lr, (epoch + b / nb) / epochs)
         loss = loss_fn(model(x), y)
-        opt.zero_grad(set_to_none=True); loss.backward(); opt.step()
-        total += loss.item() * len(idx); seen += len(idx)
+        # DDP averages gradients over ranks; weighting by the slice's share makes that the whole batch's mean
+        scaled = loss * (len(y) * shard.world / len(idx)) if shard.active else loss
+        opt.zero_grad(set_to_none=True); scaled.backward(); opt.step()
+        total += loss.item() * len(y); seen += len(y)
+    total, seen = all_sum([total, seen], shard)
     return total / max(1, seen)
 
 def accuracy(model: nn.Module, ds: ImageSet, batch_size: int = 512) -> float:
@@ -139,12 +147,27 @@ class EpochContext:
     seed: int                  # a seed unique to this run and epoch
     config: 'TrainConfig'
     run_dir: Path | None = None
+    shard: Shard = SINGLE      # in a data-parallel run: which of the epoch's images this process makes
 
 @dataclass
 class Generated:
     images: torch.Tensor       # float `(N,C,H,W)` in [0,1]
     labels: torch.Tensor
     records: list[dict]
+    index: list[int] | None = None         # the images' positions among the epoch's images (a shard's are a subset)
+    latents: torch.Tensor | None = None    # final latents, for methods with a memory bank
+
+def merge_generated(parts: list[Generated | None]) -> Generated | None:
+    "The shards of ranks put back together in index order (one part: itself)."
+    parts = [p for p in parts if p is not None and len(p.images)]
+    if not parts: return None
+    if len(parts) == 1 and parts[0].index is None: return parts[0]
+    index = sum((p.index for p in parts), [])
+    if len(set(index)) != len(index): raise ActgenError("two ranks generated the same image")
+    order = sorted(range(len(index)), key=index.__getitem__)
+    cat = lambda xs: torch.cat(xs)[order] if all(x is not None for x in xs) else None
+    return Generated(cat([p.images for p in parts]), cat([p.labels for p in parts]),
+                     [sum((p.records for p in parts), [])[k] for k in order], sorted(index), cat([p.latents for p in parts]))
 
 class GenerationMethod:
     "Base class: `generate` returns the epoch's new images (`Generated`) or None; `loss` is the training loss."
@@ -152,6 +175,7 @@ class GenerationMethod:
     needs_generator = True
     loss = staticmethod(F.cross_entropy)
     def generate(self, ctx: EpochContext) -> Generated | None: raise NotImplementedError
+    def after_generate(self, out: Generated, ctx: EpochContext): pass   # sees all ranks' images, in index order
     def state_dict(self) -> dict: return {}          # what a checkpoint must keep to resume the method
     def load_state_dict(self, state: dict): pass
 
@@ -167,13 +191,14 @@ class RandomTextToImage(GenerationMethod):
         from actgen.sampler import generate
         cfg = ctx.config
         rng = torch.Generator().manual_seed(ctx.seed)
-        labels = torch.randint(len(ctx.classes), (ctx.n_images,), generator=rng)
+        mine = ctx.shard.indices(ctx.n_images)
+        labels = torch.randint(len(ctx.classes), (ctx.n_images,), generator=rng)[mine]
         prompts = [make_prompt(ctx.classes[y], cfg.template) for y in labels.tolist()]
-        seeds = [ctx.seed * 100_003 + j for j in range(ctx.n_images)]
+        seeds = [ctx.seed * 100_003 + j for j in mine]
         imgs = generate(ctx.gen, prompts, seeds, steps=cfg.steps, guidance_scale=cfg.guidance_scale,
                         batch_size=cfg.gen_batch_size, progress=False)
         recs = [dict(method=self.name, epoch=ctx.epoch, guide_id=None, seed=s, prompt=p) for s, p in zip(seeds, prompts)]
-        return Generated(imgs, labels, recs)
+        return Generated(imgs, labels, recs, mine)
 
 # %% ../nbs/07_train.ipynb #42afcdb6
 class ActGenMethod(GenerationMethod):
@@ -193,7 +218,7 @@ class ActGenMethod(GenerationMethod):
         from actgen.guidance import MemoryBank
         if state: self.bank = MemoryBank(state['cap'], state['sample_n']); self.bank.bank = state['bank']
 
-    def callbacks(self, ctx, prompts, labels, guides, sl, rng):
+    def callbacks(self, ctx, prompts, labels, guides, adv, seeds, sl):
         "The sampler callbacks for the images `sl` of this epoch."
         from actgen.attention import AttentionMask, class_token_indices
         from actgen.guidance import ImageGuidance, GradientGuidance
@@ -205,12 +230,12 @@ class ActGenMethod(GenerationMethod):
         with torch.no_grad(): x0g = gen.encode_images(guides[sl])
         cbs.append(ImageGuidance(x0g, cfg.image_strength, use_mask=self.mask, variant=cfg.ig_variant))
         if self.contra or self.adv:
-            n = len(labels[sl]); p_adv = 0.5 * ctx.epoch / max(1, ctx.epochs)
             clf = self._frozen if self.adv else None
-            cbs.append(GradientGuidance(labels[sl], bank=self._bank(ctx) if self.contra else None, classifier=clf,
-                                        size=ctx.val.size, channels=ctx.val.channels,
-                                        adv_mask=torch.rand(n, generator=rng) < p_adv, lam=cfg.lam, margin=cfg.margin,
-                                        nu=cfg.nu, n_steps=cfg.grad_steps, seed=ctx.seed))
+            gg = GradientGuidance(labels[sl], bank=self._bank(ctx) if self.contra else None, classifier=clf,
+                                  size=ctx.val.size, channels=ctx.val.channels, adv_mask=adv[sl], lam=cfg.lam,
+                                  margin=cfg.margin, nu=cfg.nu, n_steps=cfg.grad_steps, seed=seeds[sl],
+                                  add_to_bank=False)   # the bank grows after the epoch, by all ranks' images in order
+            self._guidance.append(gg); cbs.append(gg)
         return cbs
 
     def generate(self, ctx):
@@ -218,18 +243,29 @@ class ActGenMethod(GenerationMethod):
         from actgen.sampler import generate
         if len(ctx.hard) == 0: return None
         cfg = ctx.config; rng = torch.Generator().manual_seed(ctx.seed)
-        pick = ctx.hard.idx[torch.arange(ctx.n_images) % len(ctx.hard)]
-        labels = ctx.val.labels[pick]
+        # the adversarial curriculum: each image uses L_adv with probability 0.5 * epoch / epochs (drawn for all K
+        # images at once, so image j's draw is the same whichever rank makes it)
+        adv = torch.rand(ctx.n_images, generator=rng) < 0.5 * ctx.epoch / max(1, ctx.epochs)
+        mine = ctx.shard.indices(ctx.n_images)     # a data-parallel run splits the hard samples among ranks
+        pick = ctx.hard.idx[torch.tensor(mine, dtype=torch.long) % len(ctx.hard)]
+        labels, adv = ctx.val.labels[pick], adv[mine]
         guides = ctx.val.images[pick].float() / 255
         prompts = [make_prompt(ctx.classes[y], cfg.template) for y in labels.tolist()]
         if self.adv:
             self._frozen = copy.deepcopy(ctx.classifier).eval().requires_grad_(False).to(ctx.gen.device, torch.float32)
-        seeds = [ctx.seed * 100_003 + j for j in range(ctx.n_images)]
+        seeds = [ctx.seed * 100_003 + j for j in mine]
+        self._guidance = []
+        if self.contra: self._bank(ctx)
         imgs = generate(ctx.gen, prompts, seeds, steps=cfg.steps, guidance_scale=cfg.guidance_scale, batch_size=cfg.gen_batch_size,
-                        callbacks_for=lambda sl: self.callbacks(ctx, prompts, labels, guides, sl, rng), progress=False)
+                        callbacks_for=lambda sl: self.callbacks(ctx, prompts, labels, guides, adv, seeds, sl), progress=False)
         recs = [dict(method=self.name, epoch=ctx.epoch, guide_id=ctx.val.ids[i], seed=s, prompt=p)
                 for i, s, p in zip(pick.tolist(), seeds, prompts)]
-        return Generated(imgs, labels, recs)
+        # a batch retried after running out of memory leaves an unfinished guidance behind: keep the finished ones
+        lat = [g.final_latents for g in self._guidance if g.final_latents is not None]
+        return Generated(imgs, labels, recs, mine, torch.cat(lat) if lat else None)
+
+    def after_generate(self, out, ctx):
+        if self.contra and out.latents is not None: self._bank(ctx).add(out.latents, out.labels)
 
 class ImageGuidanceOnly(ActGenMethod):  name, mask, contra, adv = 'ig', False, False, False
 class AttentiveImageGuidance(ActGenMethod):  name, mask, contra, adv = 'aig', True, False, False
@@ -260,8 +296,9 @@ class GalotMethod(GenerationMethod):
         per = torch.full((C,), ctx.n_images // C); per[torch.randperm(C, generator=rng)[:ctx.n_images % C]] += 1
         clf = copy.deepcopy(ctx.classifier).eval().requires_grad_(False).to(gen.device, torch.float32)
         with torch.no_grad(): unc = gen.encode_prompts([''])
-        imgs, labels, recs = [], [], []
-        for y in per.nonzero()[:, 0].tolist():
+        imgs, labels, recs, index = [], [], [], []
+        todo = per.nonzero()[:, 0].tolist(); start = dict(zip(todo, (per[todo].cumsum(0) - per[todo]).tolist()))
+        for y in [todo[k] for k in ctx.shard.indices(len(todo))]:   # ranks share out the classes (one optimisation each)
             prompt = make_prompt(ctx.classes[y], cfg.template)
             acq = 'random' if self.name == 'galot-random' else cfg.acquisition
             res = optimize_embedding(gen, prompt, y, clf, acq, eps=cfg.galot_eps, n_iter=cfg.galot_iters,
@@ -270,11 +307,12 @@ class GalotMethod(GenerationMethod):
                                      size=ctx.val.size, channels=ctx.val.channels, seed=ctx.seed * 31 + y)
             n = int(per[y]); seeds = [ctx.seed * 100_003 + 1000 * y + j for j in range(n)]
             imgs.append(sample(gen, res.cond.expand(n, -1, -1), unc, cfg.steps, cfg.guidance_scale, seeds=seeds).images.cpu())
-            labels += [y] * n
+            labels += [y] * n; index += list(range(start[y], start[y] + n))
             recs += [dict(method=self.name, epoch=ctx.epoch, guide_id=None, seed=sd, prompt=prompt, acquisition=acq,
                           delta_norm=round(res.delta.norm().item(), 5), score_start=res.scores[0] if res.scores else None,
                           score_end=res.scores[-1] if res.scores else None) for sd in seeds]
-        return Generated(torch.cat(imgs), torch.tensor(labels), recs)
+        if not imgs: return None
+        return Generated(torch.cat(imgs), torch.tensor(labels), recs, index)
 
 class GalotRandom(GalotMethod): name = 'galot-random'
 
@@ -431,6 +469,9 @@ def run_experiment(cfg: TrainConfig, run_dir: str | Path, progress: bool = True,
 
 def _run(cfg: TrainConfig, run_dir, progress: bool, resume: bool) -> list[dict]:
     cfg.check(); device = _resolve_device(cfg.device)
+    shard = init_distributed(device); device = rank_device(device, shard)   # torchrun / accelerate launch: several ranks
+    progress = progress and shard.is_main
+    if cfg.batch_size < shard.world: raise ActgenError(f"--batch-size {cfg.batch_size} is smaller than the {shard.world} processes")
     method = get_method(cfg.method)
     full = load_dataset(cfg.dataset, 'train'); test = load_dataset(cfg.dataset, 'test')
     labeled = balanced_subset(full, cfg.labeled, seed=cfg.seed)
@@ -442,12 +483,15 @@ def _run(cfg: TrainConfig, run_dir, progress: bool, resume: bool) -> list[dict]:
     arch = default_arch(full) if cfg.arch == 'auto' else cfg.arch
     flip = dataset_info(cfg.dataset).hflip
 
-    if resume: run_dir = Path(run_dir); lock = lock_run_dir(run_dir)
-    else:
-        run_dir, lock = prepare_run_dir(run_dir, lock=True)
-        write_json(run_dir/'config.json', dict(config=asdict(cfg), arch=arch, actgen_version=actgen.__version__,
+    def open_run_dir():     # rank 0 alone creates, locks and writes the run directory
+        if resume: return lock_run_dir(Path(run_dir))
+        _, lk = prepare_run_dir(run_dir, lock=True)
+        write_json(Path(run_dir)/'config.json', dict(config=asdict(cfg), arch=arch, actgen_version=actgen.__version__,
                    generator=cfg.generator_source if gen is not None else None, classes=full.classes,
-                   sizes=dict(train=len(train), val=len(val), test=len(test), labeled=len(labeled))))
+                   sizes=dict(train=len(train), val=len(val), test=len(test), labeled=len(labeled)), world_size=shard.world))
+        return lk
+    lock = on_main(open_run_dir, shard)        # a refusal there (folder taken, in use) stops every rank
+    run_dir = Path(run_dir)
     gset = GeneratedSet(run_dir)
     seed_everything(cfg.seed)
     model = build_classifier(arch, len(full.classes), full.channels).to(device)
@@ -459,9 +503,11 @@ def _run(cfg: TrainConfig, run_dir, progress: bool, resume: bool) -> list[dict]:
         ck = torch.load(run_dir/'checkpoint.pt', map_location=device, weights_only=False)
         model.load_state_dict(ck['model']); opt.load_state_dict(ck['optimizer']); method.load_state_dict(ck['method'])
         restore_rng(ck['rng'], shuffle); rows, start = ck['metrics'], ck['epoch']
-    if resume:   # images of an epoch that did not reach its checkpoint are generated again
+    if resume and shard.is_main:   # images of an epoch that did not reach its checkpoint are generated again
         n = gset.prune(lambda r: r.get('epoch') is not None and r['epoch'] < start)
         if progress and n: print(f'resuming after epoch {start}: dropped {n} image(s) of the unfinished epoch')
+    barrier(shard)
+    net = wrap_model(model, device, shard)     # DDP when several processes; `model` stays the bare module
     bar = tqdm(range(start, cfg.epochs), desc=f'{cfg.method} on {cfg.dataset}', disable=not progress,
                initial=start, total=cfg.epochs)
     for epoch in bar:
@@ -469,33 +515,41 @@ def _run(cfg: TrainConfig, run_dir, progress: bool, resume: bool) -> list[dict]:
         fake = gset.load(full.classes, full.size, full.channels) if len(gset) else None
         data = concat(real, fake) if fake is not None else real
         t0 = time.time()
-        loss = train_epoch(model, opt, data.images, data.labels, epoch, cfg.epochs, cfg.lr, cfg.batch_size,
-                           flip=flip, generator=shuffle, loss_fn=method.loss)
+        loss = train_epoch(net, opt, data.images, data.labels, epoch, cfg.epochs, cfg.lr, cfg.batch_size,
+                           flip=flip, generator=shuffle, loss_fn=method.loss, shard=shard)
+        sync_buffers(model, shard)
         t_train = time.time() - t0
-        val_probs = predict_proba(model, val.images)
+        # rank 0's view of the val split decides the hard samples for all ranks
+        val_probs = broadcast_object(predict_proba(model, val.images) if shard.is_main else None, shard)
         val_acc = (val_probs.argmax(1) == val.labels).float().mean().item()
-        test_acc = accuracy(model, test)
+        test_acc = accuracy(model, test) if shard.is_main else float('nan')
         hard = select_hard_samples(val_probs, val.labels, cfg.threshold)
         n_new, t_gen, note = 0, 0.0, ''
         if epoch < gen_epochs and cfg.images_per_epoch > 0 and method.needs_generator:
             t0 = time.time()
             ctx = EpochContext(epoch, cfg.epochs, cfg.images_per_epoch, full.classes, model.eval(), val, hard, gen,
-                               seed=cfg.seed * 1000 + epoch, config=cfg, run_dir=run_dir)
-            out = method.generate(ctx)
-            if out is not None and len(out.images):
-                recs = gset.add(out.images, out.labels, [dict(r, **{'class': full.classes[int(y)]})
-                                                         for r, y in zip(out.records, out.labels)])
-                n_new = len(recs)
-                if len(recs) < len(out.images): note = f'{len(out.images) - len(recs)} non-finite images dropped'
-            elif out is None and len(hard) == 0: note = 'no hard samples: nothing generated'
+                               seed=cfg.seed * 1000 + epoch, config=cfg, run_dir=run_dir, shard=shard)
+            out = merge_generated(gather_objects(method.generate(ctx), shard))
+            if out is not None:
+                method.after_generate(out, ctx)
+                if shard.is_main:
+                    recs = gset.add(out.images, out.labels, [dict(r, **{'class': full.classes[int(y)]})
+                                                             for r, y in zip(out.records, out.labels)])
+                    n_new = len(recs)
+                    if len(recs) < len(out.images): note = f'{len(out.images) - len(recs)} non-finite images dropped'
+            elif len(hard) == 0: note = 'no hard samples: nothing generated'
             t_gen = time.time() - t0
         rows.append(dict(epoch=epoch + 1, train_loss=round(loss, 5), val_acc=round(val_acc, 5), test_acc=round(test_acc, 5),
                          n_hard=len(hard), n_generated=n_new, n_generated_total=len(gset), n_train=len(data),
                          seconds_train=round(t_train, 2), seconds_generate=round(t_gen, 2), note=note))
-        write_metrics(run_dir, rows)
-        save_checkpoint(run_dir, model, opt, epoch + 1, rows, shuffle, method.state_dict())
-        if getattr(method, 'bank', None) is not None: method.bank.save(run_dir/'memory_bank.pt')
-        bar.set_postfix(loss=f'{loss:.3f}', val=f'{val_acc:.3f}', test=f'{test_acc:.3f}', gen=len(gset))
+        rows = broadcast_object(rows, shard)     # rank 0's row (test accuracy, images written) on every rank
+        if shard.is_main:
+            write_metrics(run_dir, rows)
+            save_checkpoint(run_dir, model, opt, epoch + 1, rows, shuffle, method.state_dict())
+            if getattr(method, 'bank', None) is not None: method.bank.save(run_dir/'memory_bank.pt')
+        barrier(shard)                           # the next epoch reads what rank 0 wrote
+        bar.set_postfix(loss=f'{loss:.3f}', val=f'{val_acc:.3f}', test=f'{rows[-1]["test_acc"]:.3f}', gen=len(gset))
+    if not shard.is_main: return rows
     save_figure(plot_accuracy(rows, f'{cfg.method} on {cfg.dataset} ({cfg.labeled} labeled)'), run_dir/'accuracy.png')
     if len(gset):
         g = gset.load(full.classes, full.size, full.channels); k = min(64, len(g))
