@@ -1,28 +1,33 @@
 """Data-parallel runs (06b_distributed): a 2-process run (torchrun, gloo on the CPU) against a 1-process one, DDP training
 steps against single-process ones, and sharded generation against unsharded."""
-import json, os, subprocess, sys
+import json, os, signal, subprocess, sys, time
 from pathlib import Path
 import pytest, torch
 from torch import nn
+from helpers import BIN, ENV, comparable, manifest
 
-BIN = Path(sys.executable).parent
 ARGS = ['--dataset', 'digits', '--labeled', '200', '--batch-size', '32', '--epochs', '4', '--method', 'actgen',
         '--images-per-epoch', '7', '--gen-fraction', '1', '--steps', '3', '--device', 'cpu', '--quiet']
-ENV = {**os.environ, 'HF_HUB_OFFLINE': '1', 'OMP_NUM_THREADS': '1'}
 
-def _manifest(run): return [json.loads(l) for l in (run/'manifest.jsonl').read_text().splitlines()]
+def _launch(nproc): return [str(BIN/'torchrun'), '--nproc-per-node', str(nproc), str(BIN/'actgen_train')] if nproc > 1 else [str(BIN/'actgen_train')]
 
 def _train(out, gen, nproc=1):
-    launch = [str(BIN/'torchrun'), '--nproc-per-node', str(nproc), str(BIN/'actgen_train')] if nproc > 1 else [str(BIN/'actgen_train')]
-    p = subprocess.run([*launch, *ARGS, '--generator', str(gen), '--out', str(out)], capture_output=True, text=True, env=ENV, timeout=600)
+    p = subprocess.run([*_launch(nproc), *ARGS, '--generator', str(gen), '--out', str(out)], capture_output=True, text=True, env=ENV, timeout=600)
     assert p.returncode == 0, p.stderr[-3000:]
     return json.loads((out/'metrics.json').read_text())
 
-def test_two_processes_match_one(tmp_path, tiny_generator):
-    one = _train(tmp_path/'one', tiny_generator)
-    two = _train(tmp_path/'two', tiny_generator, nproc=2)
+@pytest.fixture(scope='module')
+def runs(tmp_path_factory, tiny_generator):
+    "The same run with 1 process and with 2 (torchrun)."
+    d = tmp_path_factory.mktemp('dist')
+    _train(d/'one', tiny_generator); _train(d/'two', tiny_generator, nproc=2)
+    return d
+
+def test_two_processes_match_one(runs):
+    tmp_path = runs
+    one, two = [json.loads((runs/r/'metrics.json').read_text()) for r in ('one', 'two')]
     # every image slot of the budget is generated exactly once, by one rank, and listed once by rank 0
-    recs1, recs2 = _manifest(tmp_path/'one'), _manifest(tmp_path/'two')
+    recs1, recs2 = manifest(tmp_path/'one'), manifest(tmp_path/'two')
     seeds = lambda rs: sorted(r['seed'] for r in rs)
     assert len(recs2) == 4 * 7 and len(set(seeds(recs2))) == len(recs2) and seeds(recs2) == seeds(recs1)
     assert sorted(p.name for p in (tmp_path/'two'/'generated').iterdir()) == sorted(Path(r['file']).name for r in recs2)
@@ -110,3 +115,20 @@ def test_sharded_generation_equals_unsharded(tiny_generator, method):
     if method != 'actgen': return
     assert sorted(bank.bank) == sorted(ref_bank.bank) and len(bank) == len(ref_bank) == 14
     for y in ref_bank.bank: torch.testing.assert_close(bank.bank[y], ref_bank.bank[y], atol=1e-3, rtol=0)
+
+def test_two_processes_killed_and_resumed(tmp_path, runs, tiny_generator):
+    "SIGKILL to torchrun and both ranks after the first checkpoint; the same launch with --resume finishes the run."
+    out = tmp_path/'run'
+    p = subprocess.Popen([*_launch(2), *ARGS, '--generator', str(tiny_generator), '--out', str(out)], env=ENV,
+                         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+    t0 = time.time()
+    while p.poll() is None and not (out/'checkpoint.pt').exists() and time.time() - t0 < 300: time.sleep(0.01)
+    assert p.poll() is None, 'the run ended before the kill point'
+    os.killpg(p.pid, signal.SIGKILL); p.wait()
+    assert len(json.loads((out/'metrics.json').read_text())) < 4
+    r = subprocess.run([*_launch(2), '--resume', str(out)], capture_output=True, text=True, env=ENV, timeout=600)
+    assert r.returncode == 0, r.stderr[-3000:]
+    recs = manifest(out)
+    assert sorted(x['seed'] for x in recs) == sorted(x['seed'] for x in manifest(runs/'two'))     # each image once
+    assert sorted(f.name for f in (out/'generated').iterdir()) == sorted(Path(x['file']).name for x in recs)
+    assert comparable(out) == comparable(runs/'two')        # as in one process: a resumed run ends as an uninterrupted one

@@ -2,21 +2,10 @@
 import json, os, shutil, signal, subprocess, sys, time
 from pathlib import Path
 import pytest
+from helpers import train, comparable, manifest
 
-BIN = Path(sys.executable).parent
 ARGS = ['--dataset', 'digits', '--labeled', '100', '--epochs', '4', '--method', 'random', '--images-per-epoch', '6',
         '--gen-fraction', '1', '--steps', '3', '--device', 'cpu', '--quiet']
-
-def train(*args, **kw):
-    return subprocess.Popen([str(BIN/'actgen_train'), *map(str, args)], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                            text=True, env={**os.environ, 'HF_HUB_OFFLINE': '1', 'OMP_NUM_THREADS': '1'}, **kw)
-
-def comparable(run):
-    rows = json.loads((run/'metrics.json').read_text())
-    return [{k: v for k, v in r.items() if not k.startswith('seconds')} for r in rows]
-
-def manifest(run):
-    return [json.loads(l) for l in (run/'manifest.jsonl').read_text().splitlines()]
 
 @pytest.fixture(scope='module')
 def reference(tmp_path_factory, tiny_generator):

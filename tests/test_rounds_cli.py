@@ -2,22 +2,11 @@
 import json, os, shutil, signal, subprocess, sys, time
 from pathlib import Path
 import pytest
+from helpers import BIN, ENV, train, comparable, manifest
 
-BIN = Path(sys.executable).parent
 ARGS = ['--rounds', '2', '--dataset', 'digits', '--initial', '50', '--query', 'entropy', '--query-size', '20', '--pool-size', '300',
         '--method', 'galot', '--gen-per-class', '1', '--epochs', '2', '--steps', '3', '--galot-iters', '1', '--galot-samples', '1',
         '--test-size', '100', '--device', 'cpu', '--quiet']
-ENV = {**os.environ, 'HF_HUB_OFFLINE': '1', 'OMP_NUM_THREADS': '1'}
-
-def train(*args):
-    return subprocess.Popen([str(BIN/'actgen_train'), *map(str, args)], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=ENV)
-
-def comparable(run):
-    return [{k: v for k, v in r.items() if not k.startswith('seconds')} for r in json.loads((run/'metrics.json').read_text())]
-
-def manifest(run):
-    return [json.loads(l) for l in (run/'manifest.jsonl').read_text().splitlines()]
-
 @pytest.fixture(scope='module')
 def reference(tmp_path_factory, tiny_generator):
     out = tmp_path_factory.mktemp('ref')/'run'
