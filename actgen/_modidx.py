@@ -49,6 +49,7 @@ d = { 'settings': {'branch': 'main', 'doc_baseurl': '/', 'doc_host': '', 'git_ur
                                   'actgen.attention.gaussian_blur': ('attention.html#gaussian_blur', 'actgen/attention.py')},
             'actgen.batch': { 'actgen.batch._finished': ('batch.html#_finished', 'actgen/batch.py'),
                               'actgen.batch._mean_std': ('batch.html#_mean_std', 'actgen/batch.py'),
+                              'actgen.batch.generated_stats': ('batch.html#generated_stats', 'actgen/batch.py'),
                               'actgen.batch.plot_results': ('batch.html#plot_results', 'actgen/batch.py'),
                               'actgen.batch.results_markdown': ('batch.html#results_markdown', 'actgen/batch.py'),
                               'actgen.batch.run_grid': ('batch.html#run_grid', 'actgen/batch.py'),

@@ -12,7 +12,7 @@ from .core import write_text
 from .train import TrainConfig, run_experiment
 
 # %% auto #0
-__all__ = ['run_grid', 'summarize', 'results_markdown', 'plot_results']
+__all__ = ['run_grid', 'summarize', 'results_markdown', 'plot_results', 'generated_stats']
 
 # %% ../nbs/07b_batch.ipynb #c12b5b1e
 def _finished(run: Path, epochs: int) -> bool:
@@ -70,3 +70,30 @@ def plot_results(rows: list[dict], title: str = ''):
     lo = min(100 * (r['mean'] - r['std']) for r in rows)
     ax.set_ylim(max(0, lo - 2), None); ax.set_ylabel('test accuracy (%)'); ax.set_title(title, fontsize=9); ax.grid(axis='y', alpha=.3)
     fig.tight_layout(); return fig
+
+# %% ../nbs/07b_batch.ipynb #ca6d9df1
+def generated_stats(run: str | Path,
+                    reference,               # a strong classifier trained on the whole real training split
+                    pool,                    # the dataset's training split (the guides' ids point into it)
+                    baseline=None,           # optional: a classifier that never saw generated images (the real-only run)
+                   ) -> dict:
+    "What a run generated, measured: fidelity and confidence under `reference`, accuracy of `baseline` on it, distances to the guides and to the nearest real image."
+    import torch
+    from actgen.acquire import predict_proba
+    from actgen.data import GeneratedSet
+    from actgen.evaluate import knn_distances
+    run = Path(run); gset = GeneratedSet(run); recs = gset.records
+    if not recs: return dict(run=str(run), n=0)
+    g = gset.load(pool.classes, pool.size, pool.channels, recs)
+    x = g.images.float() / 255; y = g.labels
+    p = predict_proba(reference, g.images)
+    out = dict(run=str(run), n=len(y), fidelity=(p.argmax(1) == y).float().mean().item(),
+               ref_confidence=p[torch.arange(len(y)), y].mean().item(),
+               nn_distance=knn_distances(x, pool.images.float() / 255, k=1)[:, 0].median().item())
+    if baseline is not None: out['baseline_acc'] = (predict_proba(baseline, g.images).argmax(1) == y).float().mean().item()
+    where = {i: k for k, i in enumerate(pool.ids)}
+    guided = [(k, where[r['guide_id']]) for k, r in enumerate(recs) if r.get('guide_id') in where]
+    if guided:
+        k, j = map(torch.tensor, zip(*guided))
+        out['guide_distance'] = (x[k] - pool.images[j].float() / 255).flatten(1).norm(dim=1).median().item()
+    return out
