@@ -442,7 +442,7 @@ def plot_rounds_grid(rows: list[dict], title: str = ''):
     "Mean test accuracy by round (band: ± std over seeds), one panel per pool strategy, one line per generation method."
     import matplotlib.pyplot as plt
     qs = list(dict.fromkeys(r['query'] for r in rows))
-    fig, axs = plt.subplots(1, len(qs), figsize=(3.2 * len(qs), 3.0), sharey=True, squeeze=False)
+    fig, axs = plt.subplots(1, len(qs), figsize=(max(5.5, 3.2 * len(qs)), 3.0), sharey=True, squeeze=False)   # room for the title
     for ax, q in zip(axs[0], qs):
         for k, r in enumerate(x for x in rows if x['query'] == q):
             x = list(range(len(r['curve']))); y = [100 * v for v in r['curve']]; s = [100 * v for v in r['curve_std']]
