@@ -4,7 +4,7 @@
 
 # %% ../nbs/08_cli.ipynb #1fed18f2
 from __future__ import annotations
-import argparse, os, sys, time
+import argparse, sys, time
 from dataclasses import fields
 from pathlib import Path
 
@@ -87,13 +87,13 @@ def train_parser() -> argparse.ArgumentParser:
 
 def _train(argv=None):
     from actgen.rounds import is_rounds_argv, rounds_main
-    from actgen.distributed import launched_world_size
+    from actgen.distributed import launched_rank, launched_world_size
     world = launched_world_size()          # > 1 under torchrun / accelerate launch
     if is_rounds_argv(argv):               # --rounds N, or --resume of a rounds run
         if world > 1: raise ActgenError("--rounds runs in one process; start it without torchrun / accelerate launch")
         return rounds_main(argv)
     args = train_parser().parse_args(argv)
-    main = int(os.environ.get('RANK', '0')) == 0
+    main = launched_rank() == 0
     if args.resume is not None:
         rows = resume_experiment(args.resume, progress=not args.quiet)
         if main: print(f"done: test accuracy {rows[-1]['test_acc']:.4f}, {rows[-1]['n_generated_total']} images generated; run directory: {args.resume}")

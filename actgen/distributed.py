@@ -14,8 +14,9 @@ from torch import nn
 from .core import ActgenError
 
 # %% auto #0
-__all__ = ['SINGLE', 'Shard', 'launched_world_size', 'init_distributed', 'rank_device', 'wrap_model', 'unwrap', 'sync_buffers',
-           'gather_objects', 'broadcast_object', 'all_sum', 'barrier', 'on_main', 'shutdown_distributed', 'spawn_demo']
+__all__ = ['SINGLE', 'Shard', 'launched_world_size', 'launched_rank', 'init_distributed', 'rank_device', 'wrap_model', 'unwrap',
+           'sync_buffers', 'gather_objects', 'broadcast_object', 'all_sum', 'barrier', 'on_main',
+           'shutdown_distributed', 'spawn_cpu', 'spawn_demo']
 
 # %% ../nbs/06b_distributed.ipynb #8ce40f83
 @dataclass(frozen=True)
@@ -40,6 +41,10 @@ SINGLE = Shard()
 def launched_world_size() -> int:
     "How many processes the launcher (torchrun, accelerate launch) started: `WORLD_SIZE`, 1 when there is none."
     return int(os.environ.get('WORLD_SIZE', '1'))
+
+def launched_rank() -> int:
+    "This process's rank as the launcher set it (`RANK`), 0 when there is none; known before the group is joined."
+    return int(os.environ.get('RANK', '0'))
 
 def init_distributed(device: torch.device, timeout_minutes: float = 120) -> Shard:
     "Join the process group a launcher described in the environment (NCCL for GPUs, gloo for the CPU); alone: `SINGLE`."
@@ -119,24 +124,32 @@ def _free_port() -> int:
     import socket
     with socket.socket() as s: s.bind(('127.0.0.1', 0)); return s.getsockname()[1]
 
-def _demo_worker(rank: int, world: int, port: int, q):
+def _spawned(fn, rank: int, world: int, port: int, q, args: tuple):
+    "One spawned process: set up the environment a launcher would, join the gloo group, report `(rank, fn(shard, *args))`."
     os.environ.update(MASTER_ADDR='127.0.0.1', MASTER_PORT=str(port), RANK=str(rank), WORLD_SIZE=str(world), LOCAL_RANK=str(rank))
     torch.set_num_threads(1)
     shard = init_distributed(torch.device('cpu'))
-    bn = nn.BatchNorm1d(2); bn.running_mean.fill_(float(rank))
-    sync_buffers(bn, shard)
-    got = gather_objects(dict(rank=rank, items=shard.indices(5)), shard)
-    try: on_main(lambda: (_ for _ in ()).throw(ActgenError('run directory in use')), shard); err = None
-    except ActgenError as e: err = str(e)
-    q.put((rank, bn.running_mean.tolist(), got, err))
-    shutdown_distributed()
+    try: q.put((rank, fn(shard, *args)))
+    finally: shutdown_distributed()
 
-def spawn_demo(world: int = 2) -> list:
-    "Run `_demo_worker` in `world` CPU processes; returns what each reported, by rank."
+def spawn_cpu(fn, world: int = 2, *args, timeout: float = 300) -> list:
+    "Run `fn(shard, *args)` in `world` spawned CPU processes of one group; their results in rank order. `fn` must be importable."
     import torch.multiprocessing as mp
     ctx = mp.get_context('spawn'); q = ctx.Queue(); port = _free_port()
-    ps = [ctx.Process(target=_demo_worker, args=(r, world, port, q)) for r in range(world)]
+    ps = [ctx.Process(target=_spawned, args=(fn, r, world, port, q, args)) for r in range(world)]
     for p in ps: p.start()
-    out = sorted(q.get(timeout=120) for _ in ps)
+    out = sorted((q.get(timeout=timeout) for _ in ps), key=lambda r: r[0])
     for p in ps: p.join(30)
-    return out
+    return [res for _, res in out]
+
+def _demo(shard: Shard):
+    bn = nn.BatchNorm1d(2); bn.running_mean.fill_(float(shard.rank))
+    sync_buffers(bn, shard)
+    got = gather_objects(dict(rank=shard.rank, items=shard.indices(5)), shard)
+    try: on_main(lambda: (_ for _ in ()).throw(ActgenError('run directory in use')), shard); err = None
+    except ActgenError as e: err = str(e)
+    return bn.running_mean.tolist(), got, err
+
+def spawn_demo(world: int = 2) -> list:
+    "The collectives of this notebook in `world` CPU processes; what each reported, by rank."
+    return spawn_cpu(_demo, world)

@@ -166,8 +166,9 @@ def merge_generated(parts: list[Generated | None]) -> Generated | None:
     if len(set(index)) != len(index): raise ActgenError("two ranks generated the same image")
     order = sorted(range(len(index)), key=index.__getitem__)
     cat = lambda xs: torch.cat(xs)[order] if all(x is not None for x in xs) else None
+    records = sum((p.records for p in parts), [])
     return Generated(cat([p.images for p in parts]), cat([p.labels for p in parts]),
-                     [sum((p.records for p in parts), [])[k] for k in order], sorted(index), cat([p.latents for p in parts]))
+                     [records[k] for k in order], sorted(index), cat([p.latents for p in parts]))
 
 class GenerationMethod:
     "Base class: `generate` returns the epoch's new images (`Generated`) or None; `loss` is the training loss."
@@ -255,7 +256,6 @@ class ActGenMethod(GenerationMethod):
             self._frozen = copy.deepcopy(ctx.classifier).eval().requires_grad_(False).to(ctx.gen.device, torch.float32)
         seeds = [ctx.seed * 100_003 + j for j in mine]
         self._guidance = []
-        if self.contra: self._bank(ctx)
         imgs = generate(ctx.gen, prompts, seeds, steps=cfg.steps, guidance_scale=cfg.guidance_scale, batch_size=cfg.gen_batch_size,
                         callbacks_for=lambda sl: self.callbacks(ctx, prompts, labels, guides, adv, seeds, sl), progress=False)
         recs = [dict(method=self.name, epoch=ctx.epoch, guide_id=ctx.val.ids[i], seed=s, prompt=p)

@@ -24,21 +24,20 @@ def runs(tmp_path_factory, tiny_generator):
     return d
 
 def test_two_processes_match_one(runs):
-    tmp_path = runs
     one, two = [json.loads((runs/r/'metrics.json').read_text()) for r in ('one', 'two')]
     # every image slot of the budget is generated exactly once, by one rank, and listed once by rank 0
-    recs1, recs2 = manifest(tmp_path/'one'), manifest(tmp_path/'two')
+    recs1, recs2 = manifest(runs/'one'), manifest(runs/'two')
     seeds = lambda rs: sorted(r['seed'] for r in rs)
     assert len(recs2) == 4 * 7 and len(set(seeds(recs2))) == len(recs2) and seeds(recs2) == seeds(recs1)
-    assert sorted(p.name for p in (tmp_path/'two'/'generated').iterdir()) == sorted(Path(r['file']).name for r in recs2)
-    assert json.loads((tmp_path/'two'/'config.json').read_text())['world_size'] == 2
+    assert sorted(p.name for p in (runs/'two'/'generated').iterdir()) == sorted(Path(r['file']).name for r in recs2)
+    assert json.loads((runs/'two'/'config.json').read_text())['world_size'] == 2
     # Tolerance: PyTorch has no SyncBatchNorm on the CPU, so each process normalises by its half of the batch; the runs
     # then differ by that alone (the DDP and generation paths are exact, see the tests below). Over this short run the
     # losses stay within 5% and the final test accuracy within 10 points.
     for a, b in zip(one, two):
         assert abs(a['train_loss'] - b['train_loss']) <= 0.05 * a['train_loss'], (a, b)
     assert abs(one[-1]['test_acc'] - two[-1]['test_acc']) <= 0.10, (one[-1], two[-1])
-    assert (tmp_path/'two'/'checkpoint.pt').exists() and (tmp_path/'two'/'memory_bank.pt').exists()
+    assert (runs/'two'/'checkpoint.pt').exists() and (runs/'two'/'memory_bank.pt').exists()
 
 def test_two_processes_refuse_a_taken_folder(tmp_path, tiny_generator):
     out = tmp_path/'taken'; out.mkdir(); (out/'notes.txt').write_text('mine')
@@ -52,13 +51,9 @@ def test_without_out_under_a_launcher_is_refused(tmp_path):
                        env={**ENV, 'WORLD_SIZE': '2'}, timeout=120)
     assert p.returncode == 2 and 'give --out' in p.stderr
 
-def _ddp_worker(rank, world, port, batch_size, q):
-    os.environ.update(MASTER_ADDR='127.0.0.1', MASTER_PORT=str(port), RANK=str(rank), WORLD_SIZE=str(world), LOCAL_RANK=str(rank))
-    torch.set_num_threads(1)
-    from actgen.distributed import init_distributed, wrap_model, shutdown_distributed
-    shard = init_distributed(torch.device('cpu'))
-    q.put(_train_steps(batch_size, shard, wrap=lambda m: wrap_model(m, torch.device('cpu'), shard)))
-    shutdown_distributed()
+def _ddp_steps(shard, batch_size):
+    from actgen.distributed import wrap_model
+    return _train_steps(batch_size, shard, wrap=lambda m: wrap_model(m, torch.device('cpu'), shard))
 
 def _train_steps(batch_size, shard, wrap=lambda m: m):
     "Two epochs of `train_epoch` on a batch-norm-free model (where DDP must equal one process exactly)."
@@ -69,20 +64,14 @@ def _train_steps(batch_size, shard, wrap=lambda m: m):
     g = torch.Generator().manual_seed(1)
     x = torch.randint(0, 256, (150, 1, 8, 8), dtype=torch.uint8, generator=g); y = torch.randint(0, 3, (150,), generator=g)
     losses = [train_epoch(net, opt, x, y, e, 2, 0.1, batch_size, generator=g, shard=shard) for e in range(2)]
-    return shard.rank, losses, torch.cat([p.detach().flatten() for p in model.parameters()]).tolist()
+    return losses, torch.cat([p.detach().flatten() for p in model.parameters()]).tolist()
 
 @pytest.mark.parametrize('batch_size', [32, 33])     # 33: unequal slices (17 + 16), weighted back to the batch mean
 def test_ddp_training_equals_one_process(batch_size, monkeypatch):
-    import torch.multiprocessing as mp
     monkeypatch.setenv('PYTHONPATH', os.pathsep.join([str(Path(__file__).parent), os.environ.get('PYTHONPATH', '')]))  # spawned workers import this file
-    from actgen.distributed import SINGLE, _free_port
-    _, ref_losses, ref = _train_steps(batch_size, SINGLE)
-    ctx = mp.get_context('spawn'); q = ctx.Queue(); port = _free_port()
-    ps = [ctx.Process(target=_ddp_worker, args=(r, 2, port, batch_size, q)) for r in range(2)]
-    for p in ps: p.start()
-    res = sorted((q.get(timeout=300) for _ in ps), key=lambda r: r[0])
-    for p in ps: p.join(60)
-    for rank, losses, params in res:
+    from actgen.distributed import SINGLE, spawn_cpu
+    ref_losses, ref = _train_steps(batch_size, SINGLE)
+    for losses, params in spawn_cpu(_ddp_steps, 2, batch_size):
         torch.testing.assert_close(torch.tensor(params), torch.tensor(ref), rtol=1e-4, atol=1e-5)
         assert losses == pytest.approx(ref_losses, rel=1e-4)
 
