@@ -17,8 +17,8 @@ from .generator import Generator, build_clip_tokenizer
 __all__ = ['CIFAR10_CLASSES', 'ARCHS', 'METHODS', 'sd_scheduler', 'build_random_generator', 'unet_cfg_flops', 'synchronize',
            'matmul_rate', 'measure', 'bench_classifier', 'BenchSetup', 'BatchInputs', 'diffusers_pipeline', 'full_bank',
            'batch_inputs', 'run_diffusers', 'run_plain', 'aig_callbacks', 'run_aig', 'run_actgen', 'run_galot',
-           'unet_passes', 'parse_list', 'device_name', 'bench_generator', 'run_benchmark', 'format_results',
-           'bench_parser', 'actgen_bench_cli']
+           'decode_agreement', 'unet_passes', 'parse_list', 'device_name', 'bench_generator', 'run_benchmark',
+           'format_results', 'bench_parser', 'actgen_bench_cli']
 
 # %% ../nbs/11_bench.ipynb #b021e75b
 CIFAR10_CLASSES = ['airplane', 'automobile', 'bird', 'cat', 'deer', 'dog', 'frog', 'horse', 'ship', 'truck']
@@ -162,6 +162,7 @@ class BenchSetup:
     bank: object = None            # a full MemoryBank
     pipe: object = None            # diffusers' pipeline on the same components (None for pixel-space models)
     seed: int = 0
+    clf_decode: str = 'full'       # x0 decoded for the classifier: full, or at its input size
 
 @dataclass(eq=False)
 class BatchInputs:
@@ -227,17 +228,26 @@ def run_actgen(bs: BenchSetup, x: BatchInputs, steps: int, warm: bool = False):
     n = _warm_steps(steps, warm)
     gg = GradientGuidance(x.labels, bank=bs.bank, classifier=bs.classifier, size=bs.clf_size, channels=bs.gen.image_channels,
                           lam=0.1, margin=200., nu=0.05, n_steps=1 if warm else min(bs.grad_steps, steps),
-                          add_to_bank=False, seed=bs.seed)
+                          add_to_bank=False, seed=bs.seed, decode=bs.clf_decode)
     return sample(bs.gen, x.cond, x.uncond, n, bs.guidance_scale, seeds=x.seeds, callbacks=aig_callbacks(bs, x) + [gg]).images
 
 def run_galot(bs: BenchSetup, x: BatchInputs, steps: int, warm: bool = False):
     from actgen.galot import optimize_embedding
     r = optimize_embedding(bs.gen, x.prompts[0], int(x.labels[0]), bs.classifier, 'entropy', n_iter=1 if warm else bs.galot_iters,
                            n_samples=len(x.prompts), flow='last', steps=_warm_steps(steps, warm), guidance_scale=bs.guidance_scale,
-                           size=bs.clf_size, channels=bs.gen.image_channels, seed=bs.seed)
+                           size=bs.clf_size, channels=bs.gen.image_channels, seed=bs.seed, decode=bs.clf_decode)
     return r.cond
 
 METHODS = {'diffusers': run_diffusers, 'plain': run_plain, 'aig': run_aig, 'actgen': run_actgen, 'galot': run_galot}
+
+def decode_agreement(bs: BenchSetup, x: BatchInputs, steps: int) -> dict:
+    "Cosine between the adversarial gradients on the embedding through the full decode and the decode at the classifier's size, over the guided steps."
+    from actgen.sampler import sample
+    from actgen.guidance import DecodeGradientProbe
+    probe = DecodeGradientProbe(x.labels, bs.classifier, bs.clf_size, bs.gen.image_channels, n_steps=min(bs.grad_steps, steps))
+    sample(bs.gen, x.cond, x.uncond, steps, bs.guidance_scale, seeds=x.seeds, callbacks=[probe], decode=False)
+    c = torch.stack(probe.cosines)    # (steps, B)
+    return dict(mean=c.mean().item(), min=c.min().item(), by_step=c.mean(1).tolist(), batch=len(x.seeds))
 
 def unet_passes(method: str, bs: BenchSetup) -> int:
     "How many sampling passes of the batch a method makes (GALOT: one per ascent step, and one more)."
@@ -280,6 +290,7 @@ def run_benchmark(config: str = 'sd21',          # architecture built with rando
                   classifier: str = 'auto',      # resnet50, small-cnn, or auto (ResNet-50 for colour models of 128 px or more)
                   bank_size: int = 1024,         # memory-bank latents per class
                   grad_checkpointing: bool = False,  # recompute UNet/VAE activations in the backward passes (less memory)
+                  clf_decode: str = 'full',      # x0 for the classifier: full decode, or at its input size (and the gradients' cosine)
                   seed: int = 0, out=None, progress: bool = True) -> dict:
     "Time each method at each batch size in this process; the result as a dict (and as JSON in `out`)."
     device = torch.device(device) if device not in (None, 'auto') else default_device()
@@ -290,6 +301,8 @@ def run_benchmark(config: str = 'sd21',          # architecture built with rando
     if bad: raise ActgenError(f"unknown method {', '.join(bad)}; choose from {', '.join(METHODS)}")
     batch_sizes = list(batch_sizes or ([1, 4, 16] if device.type == 'cuda' else [1, 2]))
     if steps < 1 or repeats < 1 or galot_iters < 1: raise ActgenError('steps, repeats and galot-iters must be positive')
+    from actgen.guidance import DECODES
+    if clf_decode not in DECODES: raise ActgenError(f"--clf-decode must be one of {', '.join(DECODES)}, got {clf_decode!r}")
     if model is not None:
         from actgen.generator import resolve_model_source
         resolve_model_source(model)                    # a missing model fails now, in one line, before anything is built
@@ -300,12 +313,12 @@ def run_benchmark(config: str = 'sd21',          # architecture built with rando
     clf, size, clf_name = bench_classifier(classifier, len(classes), gen.image_channels, gen.image_size, device)
     bs = BenchSetup(gen, classes, clf, size, guidance_scale=guidance_scale, seed=seed, galot_iters=galot_iters,
                     grad_steps=grad_steps or max(1, steps // 4), bank=full_bank(gen, len(classes), bank_size, seed),
-                    pipe=diffusers_pipeline(gen) if 'diffusers' in methods else None)
+                    pipe=diffusers_pipeline(gen) if 'diffusers' in methods else None, clf_decode=clf_decode)
     flops = unet_cfg_flops(gen); rate = matmul_rate(device)
     res = dict(model=model or f'{config} (random weights)', device=str(device), device_name=device_name(device),
                dtype=str(dt).replace('torch.', ''), image_size=gen.image_size, latent_shape=list(gen.latent_shape),
                steps=steps, guidance_scale=guidance_scale, repeats=repeats, grad_steps=bs.grad_steps, galot_iters=galot_iters,
-               classifier=clf_name, bank_per_class=bank_size, grad_checkpointing=grad_checkpointing,
+               classifier=clf_name, bank_per_class=bank_size, grad_checkpointing=grad_checkpointing, clf_decode=clf_decode,
                unet_params=sum(p.numel() for p in gen.unet.parameters()), unet_tflop_per_image_step=flops / 1e12,
                matmul_tflops=rate / 1e12, matmul_dtype='bf16' if device.type == 'cuda' else 'fp32',
                versions=dict(torch=torch.__version__, diffusers=_version('diffusers'), actgen=_version('actgen')),
@@ -325,6 +338,9 @@ def run_benchmark(config: str = 'sd21',          # architecture built with rando
                            roofline_fraction=unet_passes(m, bs) * steps * flops / spi / rate)
             res['results'].append(row)
         _add_ratios(res['results'], B)
+    if clf_decode == 'classifier' and {'actgen', 'galot'} & set(methods):
+        if progress: print(f'  gradient agreement of the decode at {size} px ...', file=sys.stderr, flush=True)
+        res['clf_decode_cosine'] = decode_agreement(bs, batch_inputs(bs, min(batch_sizes)), steps)
     res['load_average_after'] = _load()
     if out is not None: write_json(out, res)
     return res
@@ -359,6 +375,10 @@ def format_results(res: dict) -> str:
         L.append(f"{r['method']:<10}{r['batch']:>6}{r['s_per_image']:>10.4f}{r['images_per_s']:>10.2f}"
                  f"{f(r['ratio_to_diffusers'], '.2f'):>12}{f(r['ratio_to_plain'], '.2f'):>9}{f(r.get('peak_memory_gb'), '.2f'):>9}"
                  f"{r['roofline_fraction']:>10.1%}")
+    if res.get('clf_decode_cosine'):
+        c = res['clf_decode_cosine']
+        L.append(f"x0 decoded at the classifier's {res['classifier'].split('@')[-1]} px: cosine of its adversarial gradient on the "
+                 f"embedding with the full decode's, mean {c['mean']:.3f}, min {c['min']:.3f} ({len(c['by_step'])} guided steps, batch {c['batch']})")
     return '\n'.join(L)
 
 # %% ../nbs/11_bench.ipynb #a2ef099c
@@ -383,6 +403,9 @@ def bench_parser() -> argparse.ArgumentParser:
                    help='classifier of the adversarial loss and GALOT, random weights (auto: resnet50 for colour models >= 128 px)')
     p.add_argument('--bank-size', type=int, default=1024, help='memory-bank latents per class (contrastive loss)')
     p.add_argument('--grad-checkpointing', action='store_true', help='recompute UNet/VAE activations in backward passes (less memory)')
+    p.add_argument('--clf-decode', choices=['full', 'classifier'], default='full',
+                   help="x0 decoded for the classifier (actgen, galot): full, or at the classifier's input size (faster, "
+                        "approximate; the run also prints the cosine between the two gradients)")
     p.add_argument('--seed', type=int, default=0, help='seed of the weights, prompts and noise')
     p.add_argument('--out', type=Path, default=None, help='JSON file to write (default: bench-<model>-<device>.json)')
     p.add_argument('--quiet', action='store_true', help='no progress lines')
@@ -397,7 +420,7 @@ def _bench(argv=None) -> dict:
     name = (a.model or a.config).replace(':', '_').replace('/', '_')
     out = a.out or Path(f'bench-{name}-{dev.type}.json')
     res = run_benchmark(a.config, a.model, methods, sizes, a.steps, a.guidance_scale, a.dtype, dev, a.repeats, a.grad_steps,
-                        a.galot_iters, a.classifier, a.bank_size, a.grad_checkpointing, a.seed, out, progress=not a.quiet)
+                        a.galot_iters, a.classifier, a.bank_size, a.grad_checkpointing, a.clf_decode, a.seed, out, progress=not a.quiet)
     print(format_results(res)); print(f'results: {out}')
     return res
 

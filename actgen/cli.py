@@ -62,6 +62,8 @@ _HELP = {  # one line each, shown by --help
     'lam': 'weight lambda of the adversarial loss', 'margin': 'contrastive hinge margin rho',
     'nu': 'text-embedding step size nu', 'grad_steps': 'sampling steps with gradient guidance (the first ones)',
     'bank_cap': 'memory-bank latents kept per class',
+    'clf_decode': "x0 decoded for the classifier's losses (adversarial, GALOT): full, or classifier = at the classifier's "
+                  'input size, a cheaper and approximate gradient for latent models (no effect in pixel space)',
     'acquisition': 'GALOT acquisition: entropy, margin, least-confidence, pseudo-label-ce',
     'galot_eps': "GALOT epsilon-ball radius, relative to the norm of the prompt's embedding",
     'galot_iters': 'GALOT ascent steps', 'galot_samples': 'GALOT images averaged per gradient',

@@ -12,6 +12,7 @@ from torch.utils.checkpoint import checkpoint
 from .core import ActgenError
 from .sampler import SamplerCallback, sample, predict_x0, ddpm_coefficients
 from .acquire import get_acquisition
+from .guidance import DECODES
 
 # %% auto #0
 __all__ = ['RecordTail', 'acquisition_and_grad', 'token_mask', 'project', 'EmbeddingResult', 'optimize_embedding']
@@ -23,16 +24,18 @@ class RecordTail(SamplerCallback):
     def before_step(self, s):
         if s.i == s.n_steps - self.k: self.x_start = s.latents.clone(); s.stop = True
 
-def _score(gen, latents, labels, classifier, acq, size, channels):
+def _score(gen, latents, labels, classifier, acq, size, channels, decode='full'):
     from actgen.data import conform
-    imgs = gen.decode_latents(latents)
+    imgs = gen.decode_latents(latents, size if decode == 'classifier' else None)
     return acq(classifier(conform(imgs, size, channels)), labels)
 
 def acquisition_and_grad(gen, cond, uncond, labels, seeds, classifier, acquisition: str = 'entropy',
                          flow: str = 'last', k: int = 1, steps: int = 40, guidance_scale: float = 7.5,
-                         size: int | None = None, channels: int | None = None) -> tuple[torch.Tensor, torch.Tensor]:
+                         size: int | None = None, channels: int | None = None,
+                         decode: str = 'full') -> tuple[torch.Tensor, torch.Tensor]:  # or 'classifier': decode at `size`
     "Acquisition scores `(B,)` of the images sampled from `cond`, and their gradient w.r.t. `cond`, by the chosen flow."
     acq = get_acquisition(acquisition); labels = torch.as_tensor(labels, device=gen.device)
+    if decode not in DECODES: raise ActgenError(f"decode must be one of {', '.join(DECODES)}, got {decode!r}")
     size = size or gen.image_size; channels = channels or gen.image_channels
     if flow == 'per-step':
         grads = []
@@ -41,10 +44,10 @@ def acquisition_and_grad(gen, cond, uncond, labels, seeds, classifier, acquisiti
                 with torch.enable_grad():
                     c = s.cond.detach().requires_grad_(True)
                     x0 = predict_x0(s.scheduler, s.predict_noise(cond=c), s.latents, s.t)
-                    g, = torch.autograd.grad(_score(gen, x0, labels, classifier, acq, size, channels).sum(), c)
+                    g, = torch.autograd.grad(_score(gen, x0, labels, classifier, acq, size, channels, decode).sum(), c)
                 grads.append(g)
         r = sample(gen, cond, uncond, steps, guidance_scale, seeds=seeds, callbacks=[PerStep()], decode=False)
-        with torch.no_grad(): score = _score(gen, r.latents, labels, classifier, acq, size, channels)
+        with torch.no_grad(): score = _score(gen, r.latents, labels, classifier, acq, size, channels, decode)
         return score, torch.stack(grads).sum(0)
     if flow not in ('last', 'last-k'): raise ActgenError(f"unknown gradient flow {flow!r}; use last, last-k or per-step")
     k = 1 if flow == 'last' else k
@@ -61,7 +64,7 @@ def acquisition_and_grad(gen, cond, uncond, labels, seeds, classifier, acquisiti
             _, cx0, cxt, sig = ddpm_coefficients(s.scheduler, t)
             mean = cx0 * predict_x0(s.scheduler, eps, x, t) + cxt * x
             x = mean + sig * randn_tensor(x.shape, generator=s.generators, device=x.device, dtype=x.dtype) if t > 0 else mean
-        score = _score(gen, x, labels, classifier, acq, size, channels)
+        score = _score(gen, x, labels, classifier, acq, size, channels, decode)
         g, = torch.autograd.grad(score.sum(), c)
     return score.detach(), g
 
@@ -100,6 +103,7 @@ def optimize_embedding(gen, prompt: str, label: int, classifier,
                        tokens: str = 'all', class_name: str | None = None,
                        flow: str = 'last', k: int = 1, steps: int = 40, guidance_scale: float = 7.5,
                        size: int | None = None, channels: int | None = None, seed: int = 0,
+                       decode: str = 'full',         # x0 for the classifier: full decode, or at its input size ('classifier')
                        like: EmbeddingResult | None = None) -> EmbeddingResult:  # random control: match this result's norm
     "GALOT: projected normalised gradient ascent of the acquisition over δ in an ε-ball around the prompt's embedding."
     if norm not in ('l2', 'linf'): raise ActgenError(f"norm must be l2 or linf, got {norm!r}")
@@ -119,7 +123,7 @@ def optimize_embedding(gen, prompt: str, label: int, classifier,
     for it in range(n_iter + 1):
         cond = (c0 + delta).expand(n_samples, -1, -1)
         score, grad = acquisition_and_grad(gen, cond, unc, labels, seeds, classifier, acquisition, flow, k, steps,
-                                           guidance_scale, size, channels)
+                                           guidance_scale, size, channels, decode)
         scores.append(score.mean().item())
         if it == n_iter: break
         gsum = grad.sum(0, keepdim=True) * m        # averaged over the sampled images (the scale does not matter)

@@ -113,8 +113,12 @@ class Generator:
         if self.vae is None: return x
         return self.vae.encode(x).latent_dist.mean * self.vae.config.scaling_factor
 
-    def decode_latents(self, latents: torch.Tensor) -> torch.Tensor:
-        "Latents -> float images in [0,1] (differentiable)."
+    def decode_latents(self, latents: torch.Tensor,
+                       size: int | None = None) -> torch.Tensor: # decode at about this many pixels a side (None: full size)
+        "Latents -> float images in [0,1] (differentiable); with `size`, the latents are resized first, so the decoder runs at `size`."
+        if size is not None and self.vae is not None and size < self.image_size:
+            side = -(-size // self.vae_scale_factor)   # the decoder upsamples by the scale factor: ceil keeps >= size pixels
+            latents = F.interpolate(latents, size=(side, side), mode='bilinear', antialias=True, align_corners=False)
         x = latents if self.vae is None else self.vae.decode(latents / self.vae.config.scaling_factor).sample
         return (x.float() / 2 + 0.5).clamp(0, 1)
 

@@ -15,8 +15,8 @@ from .sampler import SamplerCallback, predict_x0
 from .attention import capture_paused
 
 # %% auto #0
-__all__ = ['image_guidance_weight', 'confidence_to_strength', 'ImageGuidance', 'MemoryBank', 'contrastive_loss',
-           'adversarial_loss', 'noise_grad_in_cond', 'GradientGuidance']
+__all__ = ['DECODES', 'image_guidance_weight', 'confidence_to_strength', 'ImageGuidance', 'MemoryBank', 'contrastive_loss',
+           'adversarial_loss', 'noise_grad_in_cond', 'GradientGuidance', 'DecodeGradientProbe']
 
 # %% ../nbs/05_guidance.ipynb #9196842b
 def image_guidance_weight(step: int, strength: float | torch.Tensor = 12.5) -> torch.Tensor:
@@ -103,6 +103,8 @@ def adversarial_loss(images: torch.Tensor, labels, classifier, size: int, channe
     logits = classifier(conform(images, size, channels))
     return -F.cross_entropy(logits.float(), torch.as_tensor(labels, device=logits.device), reduction='none')
 
+DECODES = ('full', 'classifier')  # how x0 is decoded for a classifier (see `Generator.decode_latents`)
+
 def noise_grad_in_cond(s, cond: torch.Tensor) -> torch.Tensor:
     "The CFG noise prediction at the current step, differentiable in `cond` only: the unconditional half runs without a graph."
     if not s.do_cfg: return s.predict_noise(cond=cond)
@@ -120,7 +122,10 @@ class GradientGuidance(SamplerCallback):
                  adv_mask: torch.Tensor | None = None,                   # which images use L_adv (curriculum)
                  lam: float = 0.1, margin: float = 200., nu: float = 0.05, n_steps: int = 10,
                  add_to_bank: bool = True,
-                 seed: int | list[int] = 0):  # one seed per image, or a base seed for all
+                 seed: int | list[int] = 0,   # one seed per image, or a base seed for all
+                 decode: str = 'full'):       # x0 for the classifier: 'full' decode, or at the 'classifier''s input size
+        if decode not in DECODES: raise ActgenError(f"decode must be one of {', '.join(DECODES)}, got {decode!r}")
+        self.decode_size = size if decode == 'classifier' else None
         self.labels, self.bank, self.clf, self.size, self.channels = torch.as_tensor(labels), bank, classifier, size, channels
         self.adv_mask, self.lam, self.margin, self.nu, self.n_steps = adv_mask, lam, margin, nu, n_steps
         self.add_to_bank = add_to_bank
@@ -139,9 +144,9 @@ class GradientGuidance(SamplerCallback):
         if self.clf is not None and self.lam > 0:
             use = torch.ones(len(x0), dtype=torch.bool) if self.adv_mask is None else self.adv_mask.cpu()
             if use.all():                                 # no boolean indexing: no host-device sync
-                loss = loss + self.lam * adversarial_loss(s.gen.decode_latents(x0), self.labels, self.clf, self.size, self.channels)
+                loss = loss + self.lam * adversarial_loss(s.gen.decode_latents(x0, self.decode_size), self.labels, self.clf, self.size, self.channels)
             elif use.any():
-                adv = adversarial_loss(s.gen.decode_latents(x0[use.to(x0.device)]), self.labels[use], self.clf, self.size, self.channels)
+                adv = adversarial_loss(s.gen.decode_latents(x0[use.to(x0.device)], self.decode_size), self.labels[use], self.clf, self.size, self.channels)
                 loss = loss.index_add(0, use.nonzero()[:, 0].to(x0.device), self.lam * adv)
         return loss
 
@@ -159,3 +164,20 @@ class GradientGuidance(SamplerCallback):
     def after_sampling(self, s):
         self.final_latents = s.latents.detach().float().cpu()   # kept for a caller that adds them to the bank later
         if self.add_to_bank and self.bank is not None: self.bank.add(s.latents, self.labels)
+
+class DecodeGradientProbe(SamplerCallback):
+    "In the first `n_steps` steps, the cosine between the adversarial gradient on the embedding through the full decode and through the decode at `size`."
+    order = 4
+    def __init__(self, labels, classifier, size: int, channels: int, n_steps: int = 10):
+        self.labels, self.clf, self.size, self.channels, self.n_steps = torch.as_tensor(labels), classifier, size, channels, n_steps
+        self.cosines = []     # one `(B,)` tensor per probed step
+
+    def before_step(self, s):
+        if s.i >= self.n_steps: return
+        with torch.enable_grad(), capture_paused():
+            c = s.cond.detach().requires_grad_(True)
+            x0 = predict_x0(s.scheduler, noise_grad_in_cond(s, c), s.latents, s.t)
+            g = [torch.autograd.grad(adversarial_loss(s.gen.decode_latents(x0, size), self.labels, self.clf, self.size,
+                                                      self.channels).sum(), c, retain_graph=True)[0].flatten(1).float()
+                 for size in (None, self.size)]
+        self.cosines.append(F.cosine_similarity(g[0], g[1], dim=1).cpu())

@@ -109,6 +109,7 @@ class RoundsConfig:
     galot_samples: int = 6               # GALOT: images averaged per gradient
     galot_flow: str = 'last'             # GALOT: gradient through the last step, last-k, or per-step
     galot_tokens: str = 'all'            # GALOT: which tokens move: all, class, non-pad
+    clf_decode: str = 'full'             # GALOT: x0 decoded for the classifier: full, or classifier (at its input size)
     seed: int = 0
     device: str = 'auto'
 
@@ -356,8 +357,9 @@ def _finished_rounds(run: Path, rounds: int) -> bool:
 def _same_settings(run: Path, cfg: RoundsConfig):
     "Refuse to keep or resume a run made with other settings (the device may differ)."
     have, want = read_json(run/'config.json')['config'], json.loads(json.dumps(asdict(cfg)))
-    diff = sorted(k for k in want if k != 'device' and have.get(k) != want[k])
-    if diff: raise ActgenError(f"'{run}' holds a run with other settings ({', '.join(f'{k}={have.get(k)!r}' for k in diff[:4])}); "
+    default = json.loads(json.dumps(asdict(RoundsConfig())))   # a setting added later: older runs used its default
+    diff = sorted(k for k in want if k != 'device' and have.get(k, default.get(k)) != want[k])
+    if diff: raise ActgenError(f"'{run}' holds a run with other settings ({', '.join(f'{k}={have.get(k, default.get(k))!r}' for k in diff[:4])}); "
                                "use another root or delete it")
 
 def run_rounds_grid(base: RoundsConfig, queries: list[str], methods: list[str], seeds: list[int], root: str | Path,

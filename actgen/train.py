@@ -20,6 +20,7 @@ from .core import (ActgenError, atomic_write, default_device, image_grid, read_j
 from .data import (GeneratedSet, ImageSet, augment, balanced_subset, concat, dataset_info, load_dataset, make_prompt,
                          train_val_split)
 from .acquire import predict_proba, select_hard_samples
+from .guidance import DECODES
 from .distributed import (SINGLE, Shard, all_sum, barrier, broadcast_object, gather_objects, init_distributed, on_main,
                                 rank_device, sync_buffers, unwrap, wrap_model)
 
@@ -235,7 +236,8 @@ class ActGenMethod(GenerationMethod):
             gg = GradientGuidance(labels[sl], bank=self._bank(ctx) if self.contra else None, classifier=clf,
                                   size=ctx.val.size, channels=ctx.val.channels, adv_mask=adv[sl], lam=cfg.lam,
                                   margin=cfg.margin, nu=cfg.nu, n_steps=cfg.grad_steps, seed=seeds[sl],
-                                  add_to_bank=False)   # the bank grows after the epoch, by all ranks' images in order
+                                  add_to_bank=False,   # the bank grows after the epoch, by all ranks' images in order
+                                  decode=cfg.clf_decode)
             self._guidance.append(gg); cbs.append(gg)
         return cbs
 
@@ -304,7 +306,8 @@ class GalotMethod(GenerationMethod):
             res = optimize_embedding(gen, prompt, y, clf, acq, eps=cfg.galot_eps, n_iter=cfg.galot_iters,
                                      n_samples=cfg.galot_samples, tokens=cfg.galot_tokens, class_name=ctx.classes[y],
                                      flow=cfg.galot_flow, steps=cfg.steps, guidance_scale=cfg.guidance_scale,
-                                     size=ctx.val.size, channels=ctx.val.channels, seed=ctx.seed * 31 + y)
+                                     size=ctx.val.size, channels=ctx.val.channels, seed=ctx.seed * 31 + y,
+                                     decode=cfg.clf_decode)
             n = int(per[y]); seeds = [ctx.seed * 100_003 + 1000 * y + j for j in range(n)]
             imgs.append(sample(gen, res.cond.expand(n, -1, -1), unc, cfg.steps, cfg.guidance_scale, seeds=seeds).images.cpu())
             labels += [y] * n; index += list(range(start[y], start[y] + n))
@@ -355,6 +358,7 @@ class TrainConfig:
     nu: float = 0.05                    # text-embedding step size nu
     grad_steps: int = 10                # sampling steps with gradient guidance
     bank_cap: int = 4096                # memory-bank latents kept per class
+    clf_decode: str = 'full'            # x0 decoded for a classifier's loss: full, or classifier (at its input size: cheaper)
     acquisition: str = 'entropy'        # GALOT: entropy, margin, least-confidence, pseudo-label-ce
     galot_eps: float = 0.1              # GALOT: epsilon-ball radius, relative to the embedding's norm
     galot_iters: int = 10               # GALOT: ascent steps
@@ -379,6 +383,7 @@ class TrainConfig:
         from actgen.acquire import get_acquisition; get_acquisition(self.acquisition)
         if self.galot_flow not in ('last', 'last-k', 'per-step'): raise ActgenError("--galot-flow must be last, last-k or per-step")
         if self.galot_tokens not in ('all', 'class', 'non-pad'): raise ActgenError("--galot-tokens must be all, class or non-pad")
+        if self.clf_decode not in DECODES: raise ActgenError(f"--clf-decode must be one of {', '.join(DECODES)}")
         if self.grad_steps < 0: raise ActgenError(f"--grad-steps must be >= 0, got {self.grad_steps}")
         if self.arch != 'auto' and self.arch not in CLASSIFIERS: build_classifier(self.arch, 2, 1)
         return self

@@ -30,7 +30,22 @@ def test_bench_tiny_cpu_json(tmp_path):
         assert 0 < x['roofline_fraction'] and 'peak_memory_gb' not in x      # no CUDA memory on the CPU
     assert 'x diffusers' in r.stdout and 'galot' in r.stdout and str(out) in r.stdout
 
+def test_bench_decode_at_classifier_size(tmp_path):
+    "--clf-decode classifier times the fast decode and measures how far its gradient turns from the full decode's."
+    out = tmp_path/'bench.json'
+    r = run('--config', 'tiny', '--device', 'cpu', '--steps', 4, '--grad-steps', 2, '--batch-sizes', 2, '--repeats', 1,
+            '--methods', 'plain,actgen', '--clf-decode', 'classifier', '--quiet', '--out', out)
+    assert r.returncode == 0, r.stderr
+    res = json.loads(out.read_text())
+    assert res['clf_decode'] == 'classifier' and res['classifier'] == 'small-cnn@32' and res['image_size'] == 64
+    c = res['clf_decode_cosine']
+    assert len(c['by_step']) == 2 and c['batch'] == 2 and -1 <= c['min'] <= c['mean'] <= 1
+    assert c['min'] < 0.9999          # a 32 px decode of a 64 px model is not the full decode
+    assert [x['method'] for x in res['results']] == ['plain', 'actgen'] and all('error' not in x for x in res['results'])
+    assert "decoded at the classifier's 32 px" in r.stdout
+
 @pytest.mark.parametrize('args,msg', [
+    (['--clf-decode', 'half'], "invalid choice: 'half'"),
     (['--methods', 'plain,warp'], 'unknown method warp'),
     (['--config', 'sdxl'], "invalid choice: 'sdxl'"),
     (['--batch-sizes', 'four'], 'batch size must be'),
