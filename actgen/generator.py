@@ -118,7 +118,8 @@ class Generator:
         "Latents -> float images in [0,1] (differentiable); with `size`, the latents are resized first, so the decoder runs at `size`."
         if size is not None and self.vae is not None and size < self.image_size:
             side = -(-size // self.vae_scale_factor)   # the decoder upsamples by the scale factor: ceil keeps >= size pixels
-            latents = F.interpolate(latents, size=(side, side), mode='bilinear', antialias=True, align_corners=False)
+            latents = F.interpolate(latents.float(), size=(side, side), mode='bilinear', antialias=True,   # in fp32: antialiased
+                                    align_corners=False).to(latents.dtype)                                 # fp16 is not everywhere
         x = latents if self.vae is None else self.vae.decode(latents / self.vae.config.scaling_factor).sample
         return (x.float() / 2 + 0.5).clamp(0, 1)
 

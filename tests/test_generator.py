@@ -41,3 +41,13 @@ def test_folder_roundtrip_same_samples(tiny_generator):
     a = generate(load_generator(str(tiny_generator), 'cpu'), ['a photo of a one'] * 2, [1, 2], steps=3, progress=False)
     b = generate(load_generator(str(tiny_generator), 'cpu'), ['a photo of a one'] * 2, [1, 2], steps=3, progress=False)
     assert torch.equal(a, b) and a.shape == (2, 1, 32, 32)
+
+@pytest.mark.parametrize('dtype', [torch.float32, torch.bfloat16])
+def test_decode_at_classifier_size_keeps_dtype_and_gradient(tiny_generator, dtype):
+    "The decode at a classifier's size works in the model's dtype (antialiased resizing has no bf16/fp16 kernels) and is differentiable."
+    gen = load_generator(str(tiny_generator), 'cpu', dtype)
+    lat = torch.randn(2, *gen.latent_shape, dtype=dtype, requires_grad=True)
+    img = gen.decode_latents(lat, 16)
+    assert img.shape == (2, 1, 16, 16) and img.dtype == torch.float32
+    img.sum().backward()
+    assert lat.grad is not None and lat.grad.abs().sum() > 0
