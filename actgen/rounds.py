@@ -20,11 +20,11 @@ from .train import (CLASSIFIERS, EpochContext, TrainConfig, accuracy, build_clas
                           lock_run_dir, make_optimizer, prepare_run_dir, train_epoch, write_metrics, _resolve_device)
 
 # %% auto #0
-__all__ = ['POOL_STRATEGIES', 'GEN_METHODS', 'uncertainty', 'penultimate_features', 'kcenter_greedy', 'query_pool',
-           'RoundsConfig', 'train_round', 'generate_round', 'load_extra', 'eval_set', 'initial_indices', 'plot_rounds',
-           'resume_rounds', 'run_rounds', 'transfer_table', 'transfer_markdown', 'run_rounds_grid', 'summarize_rounds',
-           'compare_methods', 'compare_markdown', 'rounds_markdown', 'plot_rounds_grid', 'is_rounds_argv',
-           'rounds_parser', 'rounds_main']
+__all__ = ['POOL_STRATEGIES', 'GEN_METHODS', 'GENERATED_KEYS', 'uncertainty', 'penultimate_features', 'kcenter_greedy',
+           'query_pool', 'RoundsConfig', 'train_round', 'generate_round', 'load_extra', 'eval_set', 'initial_indices',
+           'plot_rounds', 'resume_rounds', 'run_rounds', 'transfer_table', 'transfer_markdown', 'run_rounds_grid',
+           'summarize_rounds', 'compare_methods', 'compare_markdown', 'rounds_markdown', 'plot_rounds_grid',
+           'rounds_generated_stats', 'generated_markdown', 'is_rounds_argv', 'rounds_parser', 'rounds_main']
 
 # %% ../nbs/07c_rounds.ipynb #06225c05
 POOL_STRATEGIES = ('none', 'random', 'entropy', 'margin', 'least-confidence', 'coreset')
@@ -455,6 +455,61 @@ def plot_rounds_grid(rows: list[dict], title: str = ''):
     axs[0][0].set_ylabel('test accuracy (%)'); axs[0][-1].legend(fontsize=7)
     if title: fig.suptitle(title, fontsize=9)
     fig.tight_layout(); return fig
+
+# %% ../nbs/07c_rounds.ipynb #d93d2785
+def _final_classifier(run: Path, pool: ImageSet) -> nn.Module:
+    "The last round's classifier of a rounds run."
+    c = read_json(run/'config.json')['config']
+    arch = default_arch(pool) if c['arch'] == 'auto' else c['arch']
+    m = build_classifier(arch, len(pool.classes), pool.channels)
+    m.load_state_dict(torch.load(_latest_checkpoint(run), map_location='cpu', weights_only=False)['model'])
+    return m.eval()
+
+def rounds_generated_stats(run: str | Path, reference: nn.Module,
+                           pool: ImageSet,              # the dataset's training split
+                           real_per_class: int = 500,   # real images per class the diversity is compared with
+                           seed: int = 0) -> dict:
+    "A rounds run's generated images measured: fidelity and confidence under `reference`, hardness for the sibling real-only run's classifier, diversity relative to real images, distance to the nearest real one."
+    from actgen.batch import generated_stats
+    from actgen.evaluate import mean_pairwise_distance
+    run = Path(run)
+    c = read_json(run/'config.json')['config']
+    sib = run.parent.parent/f"{c['query']}+real"/run.name    # the same query and seed without generated images
+    base = _final_classifier(sib, pool) if _latest_checkpoint(sib) is not None else None
+    out = dict(query=c['query'], method=c['method'], seed=c['seed'], **generated_stats(run, reference, pool, base))
+    if out['n'] == 0: return out
+    gs = GeneratedSet(run); g = gs.load(pool.classes, pool.size, pool.channels, gs.records)
+    rng = torch.Generator().manual_seed(seed); ratios = []
+    for y in g.labels.unique().tolist():
+        gen_y, real_y = g.images[g.labels == y].float() / 255, pool.images[pool.labels == y]
+        if len(gen_y) < 2 or len(real_y) < 2: continue
+        real_y = real_y[torch.randperm(len(real_y), generator=rng)[:real_per_class]].float() / 255
+        ratios.append(mean_pairwise_distance(gen_y) / mean_pairwise_distance(real_y))
+    out['diversity'] = sum(ratios) / len(ratios) if ratios else None
+    return out
+
+GENERATED_KEYS = ('fidelity', 'ref_confidence', 'baseline_acc', 'diversity', 'nn_distance')
+
+def generated_markdown(stats: list[dict], method: str = 'galot', control: str = 'galot-random') -> str:
+    "Per (query, method): the generated-set measures as mean ± std over seeds; then `method` minus `control`, paired by seed."
+    def ms(v): return f'{sum(v) / len(v):.3f} ± {_mean_std(v)[1]:.3f}' if v else '-'
+    head = ['fidelity', 'reference confidence', 'accuracy of the real-only classifier', 'diversity (/ real)', 'nearest real image']
+    out = ['| pool query | generation | runs | images | ' + ' | '.join(head) + ' |', '|---' * (len(head) + 4) + '|']
+    groups = {}
+    for s in stats:
+        if s.get('n'): groups.setdefault((s['query'], s['method']), []).append(s)
+    for (q, m), rs in groups.items():
+        out.append(f"| {q} | {m} | {len(rs)} | {sum(r['n'] for r in rs)} | "
+                   + ' | '.join(ms([r[k] for r in rs if r.get(k) is not None]) for k in GENERATED_KEYS) + ' |')
+    out += ['', f'| pool query | {method} - {control} (paired by seed) | ' + ' | '.join(head) + ' |', '|---' * (len(head) + 2) + '|']
+    for q in dict.fromkeys(q for q, _ in groups):
+        a = {r['seed']: r for r in groups.get((q, method), [])}; b = {r['seed']: r for r in groups.get((q, control), [])}
+        pairs = sorted(a.keys() & b.keys())
+        if not pairs: continue
+        diff = lambda k: [a[s][k] - b[s][k] for s in pairs if a[s].get(k) is not None and b[s].get(k) is not None]
+        out.append(f'| {q} | {len(pairs)} seeds | ' + ' | '.join((lambda v: f'{sum(v) / len(v):+.3f} ± {_mean_std(v)[1]:.3f}' if v else '-')(diff(k))
+                                                           for k in GENERATED_KEYS) + ' |')
+    return '\n'.join(out) + '\n'
 
 # %% ../nbs/07c_rounds.ipynb #335526db
 _HELP = {
