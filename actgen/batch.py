@@ -76,8 +76,10 @@ def generated_stats(run: str | Path,
                     reference,               # a strong classifier trained on the whole real training split
                     pool,                    # the dataset's training split (the guides' ids point into it)
                     baseline=None,           # optional: a classifier that never saw generated images (the real-only run)
+                    real_per_class: int | None = None,  # optional: diversity against this many real images per class
+                    seed: int = 0,           # which real images the diversity is compared with
                    ) -> dict:
-    "What a run generated, measured: fidelity and confidence under `reference`, accuracy of `baseline` on it, distances to the guides and to the nearest real image."
+    "What a run generated, measured: fidelity and confidence under `reference`, accuracy of `baseline` on it, distances to the guides and to the nearest real image, and within-class diversity relative to real images."
     import torch
     from actgen.acquire import predict_proba
     from actgen.data import GeneratedSet
@@ -96,4 +98,14 @@ def generated_stats(run: str | Path,
     if guided:
         k, j = map(torch.tensor, zip(*guided))
         out['guide_distance'] = (x[k] - pool.images[j].float() / 255).flatten(1).norm(dim=1).median().item()
+    if real_per_class:   # per class, generated / real mean pairwise distance (a random `real_per_class` real images), averaged
+        from actgen.evaluate import diversity
+        rng = torch.Generator().manual_seed(seed); real = []
+        for c in y.unique().tolist():
+            idx = (pool.labels == c).nonzero()[:, 0]
+            real.append(idx[torch.randperm(len(idx), generator=rng)[:real_per_class]])
+        real = torch.cat(real)
+        div = diversity(x, y, pool.images[real].float() / 255, pool.labels[real], pool.classes)
+        ratios = [d['ratio'] for d in div.values() if not math.isnan(d['ratio'])]   # nan: a class with fewer than 2 images
+        out['diversity'] = sum(ratios) / len(ratios) if ratios else None
     return out

@@ -403,7 +403,8 @@ def bench_parser() -> argparse.ArgumentParser:
                    help='classifier of the adversarial loss and GALOT, random weights (auto: resnet50 for colour models >= 128 px)')
     p.add_argument('--bank-size', type=int, default=1024, help='memory-bank latents per class (contrastive loss)')
     p.add_argument('--grad-checkpointing', action='store_true', help='recompute UNet/VAE activations in backward passes (less memory)')
-    p.add_argument('--clf-decode', choices=['full', 'classifier'], default='full',
+    from actgen.guidance import DECODES
+    p.add_argument('--clf-decode', choices=list(DECODES), default='full',
                    help="x0 decoded for the classifier (actgen, galot): full, or at the classifier's input size (faster, "
                         "approximate; the run also prints the cosine between the two gradients)")
     p.add_argument('--seed', type=int, default=0, help='seed of the weights, prompts and noise')

@@ -358,8 +358,9 @@ def _same_settings(run: Path, cfg: RoundsConfig):
     "Refuse to keep or resume a run made with other settings (the device may differ)."
     have, want = read_json(run/'config.json')['config'], json.loads(json.dumps(asdict(cfg)))
     default = json.loads(json.dumps(asdict(RoundsConfig())))   # a setting added later: older runs used its default
-    diff = sorted(k for k in want if k != 'device' and have.get(k, default.get(k)) != want[k])
-    if diff: raise ActgenError(f"'{run}' holds a run with other settings ({', '.join(f'{k}={have.get(k, default.get(k))!r}' for k in diff[:4])}); "
+    old = {k: have.get(k, default.get(k)) for k in want}
+    diff = sorted(k for k in want if k != 'device' and old[k] != want[k])
+    if diff: raise ActgenError(f"'{run}' holds a run with other settings ({', '.join(f'{k}={old[k]!r}' for k in diff[:4])}); "
                                "use another root or delete it")
 
 def run_rounds_grid(base: RoundsConfig, queries: list[str], methods: list[str], seeds: list[int], root: str | Path,
@@ -459,9 +460,7 @@ def plot_rounds_grid(rows: list[dict], title: str = ''):
 # %% ../nbs/07c_rounds.ipynb #d93d2785
 def _final_classifier(run: Path, pool: ImageSet) -> nn.Module:
     "The last round's classifier of a rounds run."
-    c = read_json(run/'config.json')['config']
-    arch = default_arch(pool) if c['arch'] == 'auto' else c['arch']
-    m = build_classifier(arch, len(pool.classes), pool.channels)
+    m = build_classifier(read_json(run/'config.json')['arch'], len(pool.classes), pool.channels)   # the arch `auto` resolved to
     m.load_state_dict(torch.load(_latest_checkpoint(run), map_location='cpu', weights_only=False)['model'])
     return m.eval()
 
@@ -471,28 +470,19 @@ def rounds_generated_stats(run: str | Path, reference: nn.Module,
                            seed: int = 0) -> dict:
     "A rounds run's generated images measured: fidelity and confidence under `reference`, hardness for the sibling real-only run's classifier, diversity relative to real images, distance to the nearest real one."
     from actgen.batch import generated_stats
-    from actgen.evaluate import mean_pairwise_distance
     run = Path(run)
     c = read_json(run/'config.json')['config']
     sib = run.parent.parent/f"{c['query']}+real"/run.name    # the same query and seed without generated images
     base = _final_classifier(sib, pool) if _latest_checkpoint(sib) is not None else None
-    out = dict(query=c['query'], method=c['method'], seed=c['seed'], **generated_stats(run, reference, pool, base))
-    if out['n'] == 0: return out
-    gs = GeneratedSet(run); g = gs.load(pool.classes, pool.size, pool.channels, gs.records)
-    rng = torch.Generator().manual_seed(seed); ratios = []
-    for y in g.labels.unique().tolist():
-        gen_y, real_y = g.images[g.labels == y].float() / 255, pool.images[pool.labels == y]
-        if len(gen_y) < 2 or len(real_y) < 2: continue
-        real_y = real_y[torch.randperm(len(real_y), generator=rng)[:real_per_class]].float() / 255
-        ratios.append(mean_pairwise_distance(gen_y) / mean_pairwise_distance(real_y))
-    out['diversity'] = sum(ratios) / len(ratios) if ratios else None
-    return out
+    return dict(query=c['query'], method=c['method'], seed=c['seed'], **generated_stats(run, reference, pool, base, real_per_class, seed))
 
 GENERATED_KEYS = ('fidelity', 'ref_confidence', 'baseline_acc', 'diversity', 'nn_distance')
 
 def generated_markdown(stats: list[dict], method: str = 'galot', control: str = 'galot-random') -> str:
     "Per (query, method): the generated-set measures as mean ± std over seeds; then `method` minus `control`, paired by seed."
-    def ms(v): return f'{sum(v) / len(v):.3f} ± {_mean_std(v)[1]:.3f}' if v else '-'
+    def ms(v, sign=''):
+        if not v: return '-'
+        mu, sd = _mean_std(v); return f'{mu:{sign}.3f} ± {sd:.3f}'
     head = ['fidelity', 'reference confidence', 'accuracy of the real-only classifier', 'diversity (/ real)', 'nearest real image']
     out = ['| pool query | generation | runs | images | ' + ' | '.join(head) + ' |', '|---' * (len(head) + 4) + '|']
     groups = {}
@@ -507,8 +497,7 @@ def generated_markdown(stats: list[dict], method: str = 'galot', control: str = 
         pairs = sorted(a.keys() & b.keys())
         if not pairs: continue
         diff = lambda k: [a[s][k] - b[s][k] for s in pairs if a[s].get(k) is not None and b[s].get(k) is not None]
-        out.append(f'| {q} | {len(pairs)} seeds | ' + ' | '.join((lambda v: f'{sum(v) / len(v):+.3f} ± {_mean_std(v)[1]:.3f}' if v else '-')(diff(k))
-                                                           for k in GENERATED_KEYS) + ' |')
+        out.append(f'| {q} | {len(pairs)} seeds | ' + ' | '.join(ms(diff(k), '+') for k in GENERATED_KEYS) + ' |')
     return '\n'.join(out) + '\n'
 
 # %% ../nbs/07c_rounds.ipynb #335526db
