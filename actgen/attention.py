@@ -32,8 +32,9 @@ def class_token_indices(tokenizer, prompt: str, class_name: str) -> list[int]:
 # %% ../nbs/04_attention.ipynb #5a7e9a19
 def cross_attention_resolutions(unet) -> list[int]:
     "Side lengths of the UNet's down-block levels that have cross-attention."
-    s = unet.config.sample_size
-    return [s // 2 ** i for i, b in enumerate(unet.config.down_block_types) if 'CrossAttn' in b]
+    sides = [unet.config.sample_size]
+    for _ in unet.config.down_block_types[1:]: sides.append((sides[-1] + 1) // 2)  # stride-2 conv, padding 1: ceil(s/2)
+    return [s for s, b in zip(sides, unet.config.down_block_types) if 'CrossAttn' in b]
 
 def default_mask_resolution(unet) -> int:
     "Latent size / 4 if a cross-attention level has it, else the coarsest cross-attention level."
