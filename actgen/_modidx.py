@@ -209,6 +209,8 @@ d = { 'settings': {'branch': 'main', 'doc_baseurl': '/', 'doc_host': '', 'git_ur
                                  'actgen.evaluate.mean_pairwise_distance': ( 'generator_eval.html#mean_pairwise_distance',
                                                                              'actgen/evaluate.py'),
                                  'actgen.evaluate.near_copies': ('generator_eval.html#near_copies', 'actgen/evaluate.py'),
+                                 'actgen.evaluate.reconstruction_diversity': ( 'generator_eval.html#reconstruction_diversity',
+                                                                               'actgen/evaluate.py'),
                                  'actgen.evaluate.reference_classifier': ('generator_eval.html#reference_classifier', 'actgen/evaluate.py'),
                                  'actgen.evaluate.save_class_grid': ('generator_eval.html#save_class_grid', 'actgen/evaluate.py'),
                                  'actgen.evaluate.speed_benchmark': ('generator_eval.html#speed_benchmark', 'actgen/evaluate.py')},
