@@ -40,7 +40,7 @@ def default_mask_resolution(unet) -> int:
     "Latent size / 4 if a cross-attention level has it, else the coarsest cross-attention level."
     res = cross_attention_resolutions(unet)
     if not res: raise ActgenError('this UNet has no cross-attention layers to take masks from')
-    target = unet.config.sample_size // 4
+    target = -(-unet.config.sample_size // 4)   # two stride-2 levels down, rounding up as the UNet does
     return target if target in res else min(res)
 
 # %% ../nbs/04_attention.ipynb #f0f85e89
