@@ -6,7 +6,7 @@
 from __future__ import annotations
 import math
 from contextlib import contextmanager
-from contextvars import ContextVar
+import threading
 from dataclasses import dataclass, field
 
 import torch
@@ -67,14 +67,19 @@ class AttentionStore:
         B, HW, L = self.total.shape; r = int(math.isqrt(HW))
         return (self.total / self.layers).transpose(1, 2).reshape(B, L, r, r)
 
-_PAUSED = ContextVar('actgen_capture_paused', default=False)
+# A process-wide count, not a context variable: on CUDA, autograd runs backward in its own thread, and with gradient
+# checkpointing that thread recomputes the paused passes' forward. It must skip the capture there too, or the recomputed
+# operations differ from the saved ones (torch's CheckpointError).
+_paused, _paused_lock = 0, threading.Lock()
 
 @contextmanager
 def capture_paused():
     "Inside this block capturing processors record nothing: for UNet passes that are not the sampler's step (gradient guidance's)."
-    token = _PAUSED.set(True)
+    global _paused
+    with _paused_lock: _paused += 1
     try: yield
-    finally: _PAUSED.reset(token)
+    finally:
+        with _paused_lock: _paused -= 1
 
 class CaptureCrossAttention:
     "Attention processor: the original one's output, plus the probabilities at the store's resolution."
@@ -82,7 +87,7 @@ class CaptureCrossAttention:
 
     def __call__(self, attn, hidden_states, encoder_hidden_states=None, attention_mask=None, temb=None, *args, **kwargs):
         out = self.original(attn, hidden_states, encoder_hidden_states, attention_mask, temb, *args, **kwargs)
-        if _PAUSED.get(): return out
+        if _paused: return out
         if encoder_hidden_states is not None and hidden_states.ndim == 3 and hidden_states.shape[1] == self.store.resolution ** 2:
             ctx = attn.norm_encoder_hidden_states(encoder_hidden_states) if attn.norm_cross else encoder_hidden_states
             q = attn.head_to_batch_dim(attn.to_q(hidden_states)); k = attn.head_to_batch_dim(attn.to_k(ctx))
