@@ -330,6 +330,8 @@ d = { 'settings': {'branch': 'main', 'doc_baseurl': '/', 'doc_host': '', 'git_ur
                                                                                  'actgen/generator.py'),
                                   'actgen.generator.Generator.device': ('generator.html#generator.device', 'actgen/generator.py'),
                                   'actgen.generator.Generator.dtype': ('generator.html#generator.dtype', 'actgen/generator.py'),
+                                  'actgen.generator.Generator.enable_gradient_checkpointing': ( 'generator.html#generator.enable_gradient_checkpointing',
+                                                                                                'actgen/generator.py'),
                                   'actgen.generator.Generator.encode_images': ( 'generator.html#generator.encode_images',
                                                                                 'actgen/generator.py'),
                                   'actgen.generator.Generator.encode_prompts': ( 'generator.html#generator.encode_prompts',

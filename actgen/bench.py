@@ -307,9 +307,7 @@ def run_benchmark(config: str = 'sd21',          # architecture built with rando
         from actgen.generator import resolve_model_source
         resolve_model_source(model)                    # a missing model fails now, in one line, before anything is built
     gen, classes = bench_generator(config, model, device, dt)
-    if grad_checkpointing:
-        for m in (gen.unet, gen.vae):
-            if m is not None: m.enable_gradient_checkpointing()
+    if grad_checkpointing: gen.enable_gradient_checkpointing()
     clf, size, clf_name = bench_classifier(classifier, len(classes), gen.image_channels, gen.image_size, device)
     bs = BenchSetup(gen, classes, clf, size, guidance_scale=guidance_scale, seed=seed, galot_iters=galot_iters,
                     grad_steps=grad_steps or max(1, steps // 4), bank=full_bank(gen, len(classes), bank_size, seed),

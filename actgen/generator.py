@@ -91,6 +91,12 @@ class Generator:
 
     def modules(self): return [m for m in (self.unet, self.text_encoder, self.vae) if m is not None]
 
+    def enable_gradient_checkpointing(self):
+        "Recompute the UNet's and VAE's activations in backward passes (gradient guidance, GALOT): much less memory, a little more time."
+        for m in (self.unet, self.vae):
+            if m is not None and getattr(m, '_supports_gradient_checkpointing', False): m.enable_gradient_checkpointing()
+        return self
+
     def eval(self):
         for m in self.modules(): m.eval().requires_grad_(False)
         return self

@@ -110,6 +110,7 @@ class RoundsConfig:
     galot_flow: str = 'last'             # GALOT: gradient through the last step, last-k, or per-step
     galot_tokens: str = 'all'            # GALOT: which tokens move: all, class, non-pad
     clf_decode: str = 'full'             # GALOT: x0 decoded for the classifier: full, or classifier (at its input size)
+    grad_checkpointing: bool = False     # GALOT: recompute UNet/VAE activations in its backward passes (less GPU memory)
     seed: int = 0
     device: str = 'auto'
 
@@ -248,6 +249,7 @@ def _run_rounds(cfg, run_dir, progress, resume):
     if cfg.generates and cfg.rounds > 0:
         from actgen.generator import load_generator
         gen = load_generator(cfg.generator_source, device=device)
+        if cfg.grad_checkpointing: gen.enable_gradient_checkpointing()
     arch = default_arch(full) if cfg.arch == 'auto' else cfg.arch
     flip = dataset_info(cfg.dataset).hflip
     if resume: run_dir = Path(run_dir); lock = lock_run_dir(run_dir)
@@ -534,7 +536,7 @@ def rounds_parser():
         name, typ = '--' + f.name.replace('_', '-'), str(f.type)
         kw = dict(default=f.default, help={**TRAIN_HELP, **_HELP}.get(f.name, f.name))
         if f.name == 'extra_data': p.add_argument(name, action='append', metavar='RUN_DIR', **kw); continue
-        kw['type'] = {'int': int, 'float': float, 'int | None': int, 'float | None': float}.get(typ, str)
+        kw['type'] = {'int': int, 'bool': int, 'float': float, 'int | None': int, 'float | None': float}.get(typ, str)
         if f.name in ('query', 'method', 'retrain'): kw['choices'] = {'query': POOL_STRATEGIES, 'method': GEN_METHODS, 'retrain': ('scratch', 'continue')}[f.name]
         p.add_argument(name, **({'metavar': 'N'} if f.name == 'rounds' else {}), **kw)
     p.add_argument('--out', type=Path, default=None, help='run directory (default: runs/<dataset>-rounds-<query>-<method>-<time>)')
@@ -548,6 +550,7 @@ def rounds_main(argv=None) -> list[dict]:
     if a.resume is not None: rows, out = resume_rounds(a.resume, progress=not a.quiet), a.resume
     else:
         cfg = RoundsConfig(**{f.name: getattr(a, f.name) for f in fields(RoundsConfig)})
+        cfg.grad_checkpointing = bool(cfg.grad_checkpointing)
         out = a.out or Path('runs')/f"{cfg.dataset.replace(':', '_').replace('/', '_')}-rounds-{cfg.query}-{cfg.method}-{time.strftime('%Y%m%d-%H%M%S')}"
         rows = run_rounds(cfg, out, progress=not a.quiet)
     last = rows[-1]

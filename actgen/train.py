@@ -359,6 +359,7 @@ class TrainConfig:
     grad_steps: int = 10                # sampling steps with gradient guidance
     bank_cap: int = 4096                # memory-bank latents kept per class
     clf_decode: str = 'full'            # x0 decoded for a classifier's loss: full, or classifier (at its input size: cheaper)
+    grad_checkpointing: bool = False    # recompute UNet/VAE activations in guidance's backward passes (less GPU memory)
     acquisition: str = 'entropy'        # GALOT: entropy, margin, least-confidence, pseudo-label-ce
     galot_eps: float = 0.1              # GALOT: epsilon-ball radius, relative to the embedding's norm
     galot_iters: int = 10               # GALOT: ascent steps
@@ -485,6 +486,7 @@ def _run(cfg: TrainConfig, run_dir, progress: bool, resume: bool) -> list[dict]:
     if method.needs_generator and cfg.images_per_epoch > 0:
         from actgen.generator import load_generator
         gen = load_generator(cfg.generator_source, device=device)
+        if cfg.grad_checkpointing: gen.enable_gradient_checkpointing()
     arch = default_arch(full) if cfg.arch == 'auto' else cfg.arch
     flip = dataset_info(cfg.dataset).hflip
 
