@@ -51,3 +51,18 @@ def test_decode_at_classifier_size_keeps_dtype_and_gradient(tiny_generator, dtyp
     assert img.shape == (2, 1, 16, 16) and img.dtype == torch.float32
     img.sum().backward()
     assert lat.grad is not None and lat.grad.abs().sum() > 0
+
+@pytest.mark.parametrize('name, shape', [('fashion-mnist', (1, 28, 28)), ('cifar10', (3, 32, 32))])
+def test_embedded_models_ship_and_sample(name, shape):
+    "Each embedded model is in the package (at most 25 MB), names its dataset's classes, loads offline and draws images of the dataset's shape."
+    import json
+    from actgen.data import DATASETS
+    from actgen.fit import model_size_mb
+    from actgen.generator import embedded_dir, embedded_models
+    from actgen.sampler import generate
+    assert name in embedded_models() and model_size_mb(embedded_dir()/name) <= 25
+    info = json.loads((embedded_dir()/name/'actgen.json').read_text())
+    assert info['dataset'] == name and info['classes'] == list(DATASETS[name].classes)
+    gen = load_generator(f'embedded:{name}', 'cpu')
+    imgs = generate(gen, [f'a photo of a {info["classes"][0]}'] * 2, [0, 1], steps=3, progress=False)
+    assert imgs.shape == (2, *shape) and torch.isfinite(imgs).all()
