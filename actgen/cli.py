@@ -53,7 +53,7 @@ _HELP = {  # one line each, shown by --help
     'merge_val': 'merge the validation split into training when generation stops (0 or 1)',
     'threshold': 'hard sample = true-class confidence below this (default: misclassified)',
     'generator': 'text-to-image model: embedded:NAME, a diffusers folder, a hub id, or auto (= embedded:<dataset>)',
-    'steps': 'DDPM sampling steps', 'guidance_scale': 'classifier-free guidance scale s',
+    'steps': 'DDPM sampling steps', 'guidance_scale': "classifier-free guidance scale s (default: the generator's recommended one, from its actgen.json, else 7.5)",
     'gen_batch_size': 'images per sampling batch', 'template': "prompt template, {} is the class name",
     'seed': 'random seed of the run', 'device': 'cpu, cuda, cuda:N, or auto',
     'image_strength': 'image-guidance strength i: guidance fades out after about i steps',
@@ -127,7 +127,7 @@ def generate_parser() -> argparse.ArgumentParser:
     p.add_argument('--n', type=int, default=8, help='images per class (or per prompt)')
     p.add_argument('--template', default='a photo of a {}', help='prompt template, {} is the class name')
     p.add_argument('--steps', type=int, default=40, help='DDPM sampling steps')
-    p.add_argument('--guidance-scale', type=float, default=7.5, help='classifier-free guidance scale s')
+    p.add_argument('--guidance-scale', type=float, default=None, help="classifier-free guidance scale s (default: the model's recommended one, else 7.5)")
     p.add_argument('--batch-size', type=int, default=64, help='images per sampling batch')
     p.add_argument('--seed', type=int, default=0, help='seed of the first image; image j uses seed+j')
     p.add_argument('--device', default='auto', help='cpu, cuda, cuda:N, or auto')
@@ -135,11 +135,11 @@ def generate_parser() -> argparse.ArgumentParser:
     return p
 
 def generate_to_folder(model: str, out: Path, classes: list[str] | None = None, prompts: list[str] | None = None,
-                       n: int = 8, template: str = 'a photo of a {}', steps: int = 40, guidance_scale: float = 7.5,
+                       n: int = 8, template: str = 'a photo of a {}', steps: int = 40, guidance_scale: float | None = None,
                        batch_size: int = 64, seed: int = 0, device: str = 'auto', progress: bool = True):
     "Generate `n` images per class or prompt into `out` (PNGs, manifest.jsonl, grid.png); returns the records."
     from actgen.data import GeneratedSet, make_prompt
-    from actgen.generator import load_generator
+    from actgen.generator import load_generator, recommended_guidance_scale
     from actgen.sampler import generate
     from actgen.train import prepare_run_dir, _resolve_device
     if n < 1: raise ActgenError(f"--n must be positive, got {n}")
@@ -150,6 +150,7 @@ def generate_to_folder(model: str, out: Path, classes: list[str] | None = None, 
     seeds = [seed + j for j in range(len(all_prompts))]
     gen = load_generator(model, device=_resolve_device(device))      # fails before anything is written
     out = prepare_run_dir(out)
+    if guidance_scale is None: guidance_scale = recommended_guidance_scale(model)
     imgs = generate(gen, all_prompts, seeds, steps=steps, guidance_scale=guidance_scale, batch_size=batch_size, progress=progress)
     recs = GeneratedSet(out).add(imgs, labels, [{'class': names[y], 'method': 'text-to-image', 'epoch': None, 'guide_id': None,
                                                 'seed': s, 'prompt': p, 'model': model} for y, s, p in zip(labels.tolist(), seeds, all_prompts)])

@@ -136,9 +136,8 @@ def _kind(dataset: str) -> str: return dataset.partition(':')[0]
 
 def _model_guidance(gen) -> float | None:
     "The recommended guidance scale a model folder records in actgen.json, if any."
-    from actgen.generator import resolve_model_source
-    try: return json.loads((resolve_model_source(gen.name)/'actgen.json').read_text())['guidance_scale']
-    except Exception: return None
+    from actgen.generator import recommended_guidance_scale
+    return recommended_guidance_scale(gen.name, None)
 
 def evaluate_at(gen, classifier, train: ImageSet, real: ImageSet, guidance_scale: float, n_per_class: int = 100,
                 steps: int = 40, template: str = 'a photo of a {}', seed: int = 0, batch_size: int = 100,

@@ -15,7 +15,7 @@ from .core import ActgenError, default_device, resolve_dtype
 
 # %% auto #0
 __all__ = ['build_clip_tokenizer', 'Generator', 'build_generator', 'save_generator', 'embedded_dir', 'embedded_models',
-           'resolve_model_source', 'load_generator']
+           'resolve_model_source', 'recommended_guidance_scale', 'load_generator']
 
 # %% ../nbs/02_generator.ipynb #8b48c673
 def _bytes_to_unicode() -> dict[int, str]:
@@ -232,6 +232,11 @@ def resolve_model_source(source: str) -> Path:
         return p
     if source.count('/') == 1 and not source.startswith(('.', '/')): return _hub_snapshot(source)
     raise ActgenError(f"model '{source}' not found: give a hub id (owner/name), a model folder, or embedded:NAME")
+
+def recommended_guidance_scale(source: str, default: float = 7.5) -> float:
+    "The classifier-free guidance scale a model recommends in its actgen.json (embedded and `actgen_fit_generator` models), else `default`."
+    try: return float(json.loads((resolve_model_source(source)/'actgen.json').read_text())['guidance_scale'])
+    except (ActgenError, OSError, KeyError, TypeError, ValueError): return default
 
 def load_generator(source: str = 'embedded:fashion-mnist', # hub id, folder, or embedded:NAME
                    device: str | torch.device | None = None, # default: the GPU if there is one

@@ -99,7 +99,7 @@ class RoundsConfig:
     test_size: int | None = None         # evaluate on a class-balanced subset of the test split (None: all of it)
     generator: str = 'auto'              # model: embedded:NAME, a folder, a hub id; auto = embedded:<dataset>
     steps: int = 40                      # DDPM steps
-    guidance_scale: float = 7.5
+    guidance_scale: float | None = None  # None: the generator's recommended scale, else 7.5
     gen_batch_size: int = 64
     template: str = 'a photo of a {}'    # prompt template
     acquisition: str = 'entropy'         # GALOT: entropy, margin, least-confidence, pseudo-label-ce
@@ -135,6 +135,12 @@ class RoundsConfig:
     def eps_at(self, r: int) -> float:
         "ε of round `r` (1-based)."
         return self.galot_eps * (r / max(1, self.rounds) if self.galot_eps_schedule == 'linear' else 1)
+
+    def resolved(self) -> 'RoundsConfig':
+        "This config with the generator's recommended guidance scale filled in where it is None (what config.json records)."
+        if self.guidance_scale is not None: return self
+        from actgen.generator import recommended_guidance_scale
+        return replace(self, guidance_scale=recommended_guidance_scale(self.generator_source))
 
     def train_config(self, r: int) -> TrainConfig:
         "The `TrainConfig` a generation method reads in round `r`."
@@ -241,7 +247,7 @@ def run_rounds(cfg: RoundsConfig, run_dir: str | Path, progress: bool = True, re
                           f"free some space and continue with `actgen_train --resume {run_dir}`") from None
 
 def _run_rounds(cfg, run_dir, progress, resume):
-    cfg.check(); device = _resolve_device(cfg.device)
+    cfg = cfg.check().resolved(); device = _resolve_device(cfg.device)
     full = load_dataset(cfg.dataset, 'train'); test = eval_set(cfg)
     initial = initial_indices(full, cfg.initial, cfg.seed)
     extra = load_extra(cfg.extra_data, full)
@@ -358,7 +364,7 @@ def _finished_rounds(run: Path, rounds: int) -> bool:
 
 def _same_settings(run: Path, cfg: RoundsConfig):
     "Refuse to keep or resume a run made with other settings (the device may differ)."
-    have, want = read_json(run/'config.json')['config'], json.loads(json.dumps(asdict(cfg)))
+    have, want = read_json(run/'config.json')['config'], json.loads(json.dumps(asdict(cfg.resolved())))
     default = json.loads(json.dumps(asdict(RoundsConfig())))   # a setting added later: older runs used its default
     old = {k: have.get(k, default.get(k)) for k in want}
     diff = sorted(k for k in want if k != 'device' and old[k] != want[k])

@@ -5,7 +5,7 @@
 # %% ../nbs/07_train.ipynb #362c0e7c
 from __future__ import annotations
 import csv, io, json, math, os, random, time
-from dataclasses import dataclass, field, asdict
+from dataclasses import dataclass, field, asdict, replace
 from pathlib import Path
 
 import numpy as np
@@ -347,7 +347,7 @@ class TrainConfig:
     threshold: float | None = None      # hard = true-class confidence below this; None: misclassified
     generator: str = 'auto'             # model: embedded:NAME, a folder, a hub id; auto = embedded:<dataset>
     steps: int = 40                     # DDPM steps
-    guidance_scale: float = 7.5         # classifier-free guidance scale s
+    guidance_scale: float | None = None # classifier-free guidance scale s; None: the generator's recommended one, else 7.5
     gen_batch_size: int = 64
     template: str = 'a photo of a {}'   # prompt template
     image_strength: float = 12.5        # image-guidance strength i (steps of strong guidance)
@@ -392,6 +392,12 @@ class TrainConfig:
     @property
     def generator_source(self) -> str:
         return f'embedded:{self.dataset}' if self.generator == 'auto' else self.generator
+
+    def resolved(self) -> 'TrainConfig':
+        "This config with the generator's recommended guidance scale filled in where it is None (what config.json records)."
+        if self.guidance_scale is not None: return self
+        from actgen.generator import recommended_guidance_scale
+        return replace(self, guidance_scale=recommended_guidance_scale(self.generator_source))
 
 # %% ../nbs/07_train.ipynb #808fc020
 def lock_run_dir(path: Path):
@@ -474,7 +480,7 @@ def run_experiment(cfg: TrainConfig, run_dir: str | Path, progress: bool = True,
                           f"free some space and continue with `actgen_train --resume {run_dir}`") from None
 
 def _run(cfg: TrainConfig, run_dir, progress: bool, resume: bool) -> list[dict]:
-    cfg.check(); device = _resolve_device(cfg.device)
+    cfg = cfg.check().resolved(); device = _resolve_device(cfg.device)
     shard = init_distributed(device); device = rank_device(device, shard)   # torchrun / accelerate launch: several ranks
     progress = progress and shard.is_main
     if cfg.batch_size < shard.world: raise ActgenError(f"--batch-size {cfg.batch_size} is smaller than the {shard.world} processes")
