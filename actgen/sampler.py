@@ -12,7 +12,7 @@ import torch
 from tqdm.auto import tqdm
 
 from .core import ActgenError, image_generators
-from .generator import Generator
+from .generator import Generator, recommended_guidance_scale
 
 # %% auto #0
 __all__ = ['SamplerCallback', 'run_callbacks', 'SamplerState', 'ddpm_coefficients', 'predict_x0', 'SampleResult', 'sample',
@@ -112,7 +112,7 @@ def sample(gen: Generator,
            cond: torch.Tensor,                  # conditional text embeddings `(B, L, D)`
            uncond: torch.Tensor | None = None,  # unconditional embeddings `(B or 1, L, D)`; None: no CFG
            steps: int = 40,                     # DDPM steps
-           guidance_scale: float = 7.5,         # classifier-free guidance scale s
+           guidance_scale: float | None = 7.5,  # classifier-free guidance scale s; None: the model's recommended one
            seeds=None,                          # one int per image (default 0..B-1)
            generators: list | None = None,      # or ready torch.Generators, one per image
            callbacks=(),                        # SamplerCallback objects
@@ -123,6 +123,7 @@ def sample(gen: Generator,
     from diffusers import DDPMScheduler
     from diffusers.utils.torch_utils import randn_tensor
     if steps < 1: raise ActgenError(f"steps must be positive, got {steps}")
+    if guidance_scale is None: guidance_scale = recommended_guidance_scale(gen.name)   # e.g. a TrainConfig's default
     B = cond.shape[0]; dev = gen.device
     if generators is None: generators = image_generators(range(B) if seeds is None else seeds)
     if len(generators) != B: raise ActgenError(f"{len(generators)} generators for {B} images")
