@@ -194,7 +194,6 @@ d = { 'settings': {'branch': 'main', 'doc_baseurl': '/', 'doc_host': '', 'git_ur
             'actgen.evaluate': { 'actgen.evaluate._eval': ('generator_eval.html#_eval', 'actgen/evaluate.py'),
                                  'actgen.evaluate._flat': ('generator_eval.html#_flat', 'actgen/evaluate.py'),
                                  'actgen.evaluate._kind': ('generator_eval.html#_kind', 'actgen/evaluate.py'),
-                                 'actgen.evaluate._model_guidance': ('generator_eval.html#_model_guidance', 'actgen/evaluate.py'),
                                  'actgen.evaluate._pct': ('generator_eval.html#_pct', 'actgen/evaluate.py'),
                                  'actgen.evaluate.actgen_eval_generator_cli': ( 'generator_eval.html#actgen_eval_generator_cli',
                                                                                 'actgen/evaluate.py'),
@@ -517,4 +516,5 @@ d = { 'settings': {'branch': 'main', 'doc_baseurl': '/', 'doc_host': '', 'git_ur
                               'actgen.train.train_epoch': ('train.html#train_epoch', 'actgen/train.py'),
                               'actgen.train.vgg_small': ('train.html#vgg_small', 'actgen/train.py'),
                               'actgen.train.weighted_ce': ('train.html#weighted_ce', 'actgen/train.py'),
+                              'actgen.train.with_recommended_guidance': ('train.html#with_recommended_guidance', 'actgen/train.py'),
                               'actgen.train.write_metrics': ('train.html#write_metrics', 'actgen/train.py')}}}

@@ -139,7 +139,7 @@ def generate_to_folder(model: str, out: Path, classes: list[str] | None = None, 
                        batch_size: int = 64, seed: int = 0, device: str = 'auto', progress: bool = True):
     "Generate `n` images per class or prompt into `out` (PNGs, manifest.jsonl, grid.png); returns the records."
     from actgen.data import GeneratedSet, make_prompt
-    from actgen.generator import load_generator, recommended_guidance_scale
+    from actgen.generator import load_generator
     from actgen.sampler import generate
     from actgen.train import prepare_run_dir, _resolve_device
     if n < 1: raise ActgenError(f"--n must be positive, got {n}")
@@ -150,7 +150,6 @@ def generate_to_folder(model: str, out: Path, classes: list[str] | None = None, 
     seeds = [seed + j for j in range(len(all_prompts))]
     gen = load_generator(model, device=_resolve_device(device))      # fails before anything is written
     out = prepare_run_dir(out)
-    if guidance_scale is None: guidance_scale = recommended_guidance_scale(model)
     imgs = generate(gen, all_prompts, seeds, steps=steps, guidance_scale=guidance_scale, batch_size=batch_size, progress=progress)
     recs = GeneratedSet(out).add(imgs, labels, [{'class': names[y], 'method': 'text-to-image', 'epoch': None, 'guide_id': None,
                                                 'seed': s, 'prompt': p, 'model': model} for y, s, p in zip(labels.tolist(), seeds, all_prompts)])

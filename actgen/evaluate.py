@@ -13,6 +13,7 @@ from tqdm.auto import tqdm
 
 from .core import ActgenError, default_device, write_json
 from .data import ImageSet, conform, load_dataset, make_prompt
+from .generator import recommended_guidance_scale
 
 # %% auto #0
 __all__ = ['BARS', 'generate_per_class', 'as_dataset_images', 'mean_pairwise_distance', 'diversity', 'knn_distances',
@@ -134,11 +135,6 @@ BARS = dict(fidelity={'fashion-mnist': 0.85, 'cifar10': 0.50}, diversity=0.70, n
 
 def _kind(dataset: str) -> str: return dataset.partition(':')[0]
 
-def _model_guidance(gen) -> float | None:
-    "The recommended guidance scale a model folder records in actgen.json, if any."
-    from actgen.generator import recommended_guidance_scale
-    return recommended_guidance_scale(gen.name, None)
-
 def evaluate_at(gen, classifier, train: ImageSet, real: ImageSet, guidance_scale: float, n_per_class: int = 100,
                 steps: int = 40, template: str = 'a photo of a {}', seed: int = 0, batch_size: int = 100,
                 knn_k: int = 50, device=None, progress: bool = False) -> dict:
@@ -184,7 +180,7 @@ def evaluate_generator(model: str = 'embedded:fashion-mnist', # the generator: e
                                          classifier_cache, fit_fn, progress)
     if progress: print(f"reference classifier: test accuracy {test_acc:.4f} ({len(test)} real test images)", flush=True)
     gen = load_generator(model, device=device, dtype='fp32')
-    if guidance_scale is None: guidance_scale = _model_guidance(gen) or 7.5
+    if guidance_scale is None: guidance_scale = recommended_guidance_scale(gen.name)
     # near-copy statistics of real test images against the training split, for scale
     real_knn = knn_distances(real.images, train.images, 50, device=device)
     report = dict(model=model, dataset=dataset, device=str(device), steps=steps, n_per_class=n_per_class, template=template,

@@ -17,7 +17,8 @@ from .core import ActgenError, image_grid, read_json, save_figure, seed_everythi
 from .data import GeneratedSet, ImageSet, balanced_subset, concat, dataset_info, load_dataset
 from .acquire import ACQUISITIONS, predict_proba
 from .train import (CLASSIFIERS, EpochContext, TrainConfig, accuracy, build_classifier, default_arch, get_method,
-                          lock_run_dir, make_optimizer, prepare_run_dir, train_epoch, write_metrics, _resolve_device)
+                          lock_run_dir, make_optimizer, prepare_run_dir, train_epoch, with_recommended_guidance, write_metrics,
+                          _resolve_device)
 
 # %% auto #0
 __all__ = ['POOL_STRATEGIES', 'GEN_METHODS', 'GENERATED_KEYS', 'uncertainty', 'penultimate_features', 'kcenter_greedy',
@@ -138,9 +139,7 @@ class RoundsConfig:
 
     def resolved(self) -> 'RoundsConfig':
         "This config with the generator's recommended guidance scale filled in where it is None (what config.json records)."
-        if self.guidance_scale is not None: return self
-        from actgen.generator import recommended_guidance_scale
-        return replace(self, guidance_scale=recommended_guidance_scale(self.generator_source))
+        return with_recommended_guidance(self)
 
     def train_config(self, r: int) -> TrainConfig:
         "The `TrainConfig` a generation method reads in round `r`."

@@ -30,8 +30,8 @@ __all__ = ['CLASSIFIERS', 'METHODS', 'Normalize', 'small_cnn', 'resnet18', 'vgg_
            'Generated', 'merge_generated', 'GenerationMethod', 'RealOnly', 'RandomTextToImage', 'ActGenMethod',
            'ImageGuidanceOnly', 'AttentiveImageGuidance', 'AIGContrastive', 'AIGContrastiveAdversarial', 'focal_loss',
            'weighted_ce', 'GalotMethod', 'GalotRandom', 'FocalLoss', 'WeightedCE', 'get_method', 'TrainConfig',
-           'lock_run_dir', 'prepare_run_dir', 'write_metrics', 'plot_accuracy', 'save_checkpoint', 'restore_rng',
-           'resume_experiment', 'run_experiment']
+           'with_recommended_guidance', 'lock_run_dir', 'prepare_run_dir', 'write_metrics', 'plot_accuracy',
+           'save_checkpoint', 'restore_rng', 'resume_experiment', 'run_experiment']
 
 # %% ../nbs/07_train.ipynb #c76e1489
 class Normalize(nn.Module):
@@ -395,9 +395,13 @@ class TrainConfig:
 
     def resolved(self) -> 'TrainConfig':
         "This config with the generator's recommended guidance scale filled in where it is None (what config.json records)."
-        if self.guidance_scale is not None: return self
-        from actgen.generator import recommended_guidance_scale
-        return replace(self, guidance_scale=recommended_guidance_scale(self.generator_source))
+        return with_recommended_guidance(self)
+
+def with_recommended_guidance(cfg):
+    "`cfg` (a TrainConfig or RoundsConfig) with `guidance_scale` None replaced by its generator's recommended scale."
+    if cfg.guidance_scale is not None: return cfg
+    from actgen.generator import recommended_guidance_scale
+    return replace(cfg, guidance_scale=recommended_guidance_scale(cfg.generator_source))
 
 # %% ../nbs/07_train.ipynb #808fc020
 def lock_run_dir(path: Path):
