@@ -46,9 +46,9 @@ def default_mask_resolution(unet) -> int:
 # %% ../nbs/04_attention.ipynb #f0f85e89
 @dataclass
 class AttentionStore:
-    "Cross-attention probabilities `(B, h*w, L)` of the conditional half, summed over the captured layers."
+    "Cross-attention probabilities `(B, h*w, L)` of the conditional images, summed over the captured layers."
     resolution: int
-    cfg: bool = True                 # the UNet batch is [uncond; cond]: keep only the second half
+    images: int | None = None        # B, the sampler's batch: a pass of 2B is [uncond; cond], one of B is cond alone
     total: torch.Tensor | None = None
     layers: int = 0
 
@@ -56,8 +56,9 @@ class AttentionStore:
 
     def add(self, probs: torch.Tensor):
         "`probs`: `(batch, heads, h*w, L)` of one layer."
-        p = probs.float().mean(1)
-        if self.cfg: p = p[p.shape[0] // 2:]
+        p = probs.float().mean(1); n = p.shape[0]
+        if self.images is None or n == 2 * self.images: p = p[n // 2:]   # without `images`, the batch is [uncond; cond]
+        elif n != self.images: raise ActgenError(f"a UNet pass of {n} for {self.images} images: neither cond alone nor [uncond; cond]")
         self.total = p if self.total is None else self.total + p
         self.layers += 1
 
@@ -89,10 +90,13 @@ class CaptureCrossAttention:
         out = self.original(attn, hidden_states, encoder_hidden_states, attention_mask, temb, *args, **kwargs)
         if _paused: return out
         if encoder_hidden_states is not None and hidden_states.ndim == 3 and hidden_states.shape[1] == self.store.resolution ** 2:
-            ctx = attn.norm_encoder_hidden_states(encoder_hidden_states) if attn.norm_cross else encoder_hidden_states
-            q = attn.head_to_batch_dim(attn.to_q(hidden_states)); k = attn.head_to_batch_dim(attn.to_k(ctx))
-            probs = attn.get_attention_scores(q, k, None)             # (batch*heads, h*w, L)
-            self.store.add(probs.view(hidden_states.shape[0], attn.heads, *probs.shape[1:]))
+            # no graph: the maps are only read, and a pass with gradients saves the same tensors whether it records or
+            # not, so its checkpointed recompute (capture paused) matches it
+            with torch.no_grad():
+                ctx = attn.norm_encoder_hidden_states(encoder_hidden_states) if attn.norm_cross else encoder_hidden_states
+                q = attn.head_to_batch_dim(attn.to_q(hidden_states)); k = attn.head_to_batch_dim(attn.to_k(ctx))
+                probs = attn.get_attention_scores(q, k, None)             # (batch*heads, h*w, L)
+                self.store.add(probs.view(hidden_states.shape[0], attn.heads, *probs.shape[1:]))
         return out
 
 class capture_cross_attention:
@@ -148,7 +152,7 @@ class AttentionMask(SamplerCallback):
         self._ctx = capture_cross_attention(self.unet, self.store); self._ctx.__enter__()
         return self
     def __exit__(self, *exc): return self._ctx.__exit__(*exc)
-    def before_step(self, s): self.store.reset(); self.store.cfg = s.do_cfg
+    def before_step(self, s): self.store.reset(); self.store.images = len(s.latents)
     def after_noise_pred(self, s):
         s.extra['mask'] = class_mask(self.store.maps(), self.token_idx, s.latents.shape[-1], self.sigma,
                                      self.threshold).to(s.latents.dtype)

@@ -163,6 +163,7 @@ class BenchSetup:
     pipe: object = None            # diffusers' pipeline on the same components (None for pixel-space models)
     seed: int = 0
     clf_decode: str = 'full'       # x0 decoded for the classifier: full, or at its input size
+    grad_update: str = 'next'      # gradient guidance: the moved embedding is the next step's (eq. 11) or the same step's
 
 @dataclass(eq=False)
 class BatchInputs:
@@ -228,7 +229,7 @@ def run_actgen(bs: BenchSetup, x: BatchInputs, steps: int, warm: bool = False):
     n = _warm_steps(steps, warm)
     gg = GradientGuidance(x.labels, bank=bs.bank, classifier=bs.classifier, size=bs.clf_size, channels=bs.gen.image_channels,
                           lam=0.1, margin=200., nu=0.05, n_steps=1 if warm else min(bs.grad_steps, steps),
-                          add_to_bank=False, seed=bs.seed, decode=bs.clf_decode)
+                          add_to_bank=False, seed=bs.seed, decode=bs.clf_decode, update=bs.grad_update)
     return sample(bs.gen, x.cond, x.uncond, n, bs.guidance_scale, seeds=x.seeds, callbacks=aig_callbacks(bs, x) + [gg]).images
 
 def run_galot(bs: BenchSetup, x: BatchInputs, steps: int, warm: bool = False):
@@ -291,6 +292,7 @@ def run_benchmark(config: str = 'sd21',          # architecture built with rando
                   bank_size: int = 1024,         # memory-bank latents per class
                   grad_checkpointing: bool = False,  # recompute UNet/VAE activations in the backward passes (less memory)
                   clf_decode: str = 'full',      # x0 for the classifier: full decode, or at its input size (and the gradients' cosine)
+                  grad_update: str = 'next',     # gradient guidance's embedding: the next step's (eq. 11), or the same step's
                   seed: int = 0, out=None, progress: bool = True) -> dict:
     "Time each method at each batch size in this process; the result as a dict (and as JSON in `out`)."
     device = torch.device(device) if device not in (None, 'auto') else default_device()
@@ -301,8 +303,9 @@ def run_benchmark(config: str = 'sd21',          # architecture built with rando
     if bad: raise ActgenError(f"unknown method {', '.join(bad)}; choose from {', '.join(METHODS)}")
     batch_sizes = list(batch_sizes or ([1, 4, 16] if device.type == 'cuda' else [1, 2]))
     if steps < 1 or repeats < 1 or galot_iters < 1: raise ActgenError('steps, repeats and galot-iters must be positive')
-    from actgen.guidance import DECODES
+    from actgen.guidance import DECODES, UPDATES
     if clf_decode not in DECODES: raise ActgenError(f"--clf-decode must be one of {', '.join(DECODES)}, got {clf_decode!r}")
+    if grad_update not in UPDATES: raise ActgenError(f"--grad-update must be one of {', '.join(UPDATES)}, got {grad_update!r}")
     if model is not None:
         from actgen.generator import resolve_model_source
         resolve_model_source(model)                    # a missing model fails now, in one line, before anything is built
@@ -311,12 +314,14 @@ def run_benchmark(config: str = 'sd21',          # architecture built with rando
     clf, size, clf_name = bench_classifier(classifier, len(classes), gen.image_channels, gen.image_size, device)
     bs = BenchSetup(gen, classes, clf, size, guidance_scale=guidance_scale, seed=seed, galot_iters=galot_iters,
                     grad_steps=grad_steps or max(1, steps // 4), bank=full_bank(gen, len(classes), bank_size, seed),
-                    pipe=diffusers_pipeline(gen) if 'diffusers' in methods else None, clf_decode=clf_decode)
+                    pipe=diffusers_pipeline(gen) if 'diffusers' in methods else None, clf_decode=clf_decode,
+                    grad_update=grad_update)
     flops = unet_cfg_flops(gen); rate = matmul_rate(device)
     res = dict(model=model or f'{config} (random weights)', device=str(device), device_name=device_name(device),
                dtype=str(dt).replace('torch.', ''), image_size=gen.image_size, latent_shape=list(gen.latent_shape),
                steps=steps, guidance_scale=guidance_scale, repeats=repeats, grad_steps=bs.grad_steps, galot_iters=galot_iters,
                classifier=clf_name, bank_per_class=bank_size, grad_checkpointing=grad_checkpointing, clf_decode=clf_decode,
+               grad_update=grad_update,
                unet_params=sum(p.numel() for p in gen.unet.parameters()), unet_tflop_per_image_step=flops / 1e12,
                matmul_tflops=rate / 1e12, matmul_dtype='bf16' if device.type == 'cuda' else 'fp32',
                versions=dict(torch=torch.__version__, diffusers=_version('diffusers'), actgen=_version('actgen')),
@@ -366,6 +371,8 @@ def format_results(res: dict) -> str:
     L = [f"{res['model']} on {res['device_name']} ({res['device']}), {res['dtype']}, {res['image_size']} px, {res['steps']} steps, "
          f"CFG {res['guidance_scale']}, median of {res['repeats']}; UNet {res['unet_tflop_per_image_step'] * 1e3:.2f} GFLOP "
          f"per image per CFG step; {res['matmul_dtype']} matmul {res['matmul_tflops']:.2f} TFLOP/s",
+         f"gradient guidance in {res['grad_steps']} steps, update {res.get('grad_update', 'same')}, x0 decode {res['clf_decode']}"
+         f"{', gradient checkpointing' if res['grad_checkpointing'] else ''}",
          f"{'method':<10}{'batch':>6}{'s/image':>10}{'images/s':>10}{'x diffusers':>12}{'x plain':>9}{'peak GB':>9}{'roofline':>10}"]
     f = lambda v, fmt: format(v, fmt) if v is not None else '-'
     for r in res['results']:
@@ -401,10 +408,13 @@ def bench_parser() -> argparse.ArgumentParser:
                    help='classifier of the adversarial loss and GALOT, random weights (auto: resnet50 for colour models >= 128 px)')
     p.add_argument('--bank-size', type=int, default=1024, help='memory-bank latents per class (contrastive loss)')
     p.add_argument('--grad-checkpointing', action='store_true', help='recompute UNet/VAE activations in backward passes (less memory)')
-    from actgen.guidance import DECODES
+    from actgen.guidance import DECODES, UPDATES
     p.add_argument('--clf-decode', choices=list(DECODES), default='full',
                    help="x0 decoded for the classifier (actgen, galot): full, or at the classifier's input size (faster, "
                         "approximate; the run also prints the cosine between the two gradients)")
+    p.add_argument('--grad-update', choices=list(UPDATES), default='next',
+                   help="gradient guidance (actgen): next = the step's own pass gives the gradient and the moved embedding is the "
+                        "next step's (eq. 11); same = one more UNet pass per guided step, the moved embedding used at once")
     p.add_argument('--seed', type=int, default=0, help='seed of the weights, prompts and noise')
     p.add_argument('--out', type=Path, default=None, help='JSON file to write (default: bench-<model>-<device>.json)')
     p.add_argument('--quiet', action='store_true', help='no progress lines')
@@ -419,7 +429,7 @@ def _bench(argv=None) -> dict:
     name = (a.model or a.config).replace(':', '_').replace('/', '_')
     out = a.out or Path(f'bench-{name}-{dev.type}.json')
     res = run_benchmark(a.config, a.model, methods, sizes, a.steps, a.guidance_scale, a.dtype, dev, a.repeats, a.grad_steps,
-                        a.galot_iters, a.classifier, a.bank_size, a.grad_checkpointing, a.clf_decode, a.seed, out, progress=not a.quiet)
+                        a.galot_iters, a.classifier, a.bank_size, a.grad_checkpointing, a.clf_decode, a.grad_update, a.seed, out, progress=not a.quiet)
     print(format_results(res)); print(f'results: {out}')
     return res
 

@@ -62,6 +62,8 @@ _HELP = {  # one line each, shown by --help
     'lam': 'weight lambda of the adversarial loss', 'margin': 'contrastive hinge margin rho',
     'nu': 'text-embedding step size nu', 'grad_steps': 'sampling steps with gradient guidance (the first ones)',
     'bank_cap': 'memory-bank latents kept per class',
+    'grad_update': "next (eq. 11, the official code): a guided step's own UNet pass gives the gradient, and the moved embedding "
+                   'is the next step\'s; same: one more pass per guided step, and the moved embedding is used at once',
     'grad_checkpointing': "1: recompute the UNet's and VAE's activations in the backward passes of gradient guidance and GALOT "
                           '(on an H200 at batch 16 with --clf-decode classifier: peak memory 24.4 -> 10.6 GB, 2%% slower)',
     'clf_decode': "x0 decoded for the classifier's losses (adversarial, GALOT): full, or classifier = at the classifier's "

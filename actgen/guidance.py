@@ -15,8 +15,8 @@ from .sampler import SamplerCallback, predict_x0
 from .attention import capture_paused
 
 # %% auto #0
-__all__ = ['DECODES', 'image_guidance_weight', 'confidence_to_strength', 'ImageGuidance', 'MemoryBank', 'contrastive_loss',
-           'adversarial_loss', 'noise_grad_in_cond', 'GradientGuidance', 'DecodeGradientProbe']
+__all__ = ['DECODES', 'UPDATES', 'image_guidance_weight', 'confidence_to_strength', 'ImageGuidance', 'MemoryBank',
+           'contrastive_loss', 'adversarial_loss', 'noise_grad_in_cond', 'GradientGuidance', 'DecodeGradientProbe']
 
 # %% ../nbs/05_guidance.ipynb #9196842b
 def image_guidance_weight(step: int, strength: float | torch.Tensor = 12.5) -> torch.Tensor:
@@ -110,12 +110,17 @@ def noise_grad_in_cond(s, cond: torch.Tensor) -> torch.Tensor:
     if not s.do_cfg: return s.predict_noise(cond=cond)
     unet, t = s.gen.unet, s.t
     x = s.scheduler.scale_model_input(s.latents, t)
-    with torch.no_grad(): e_u = unet(x, t, encoder_hidden_states=s.uncond).sample
+    with torch.no_grad(), capture_paused(): e_u = unet(x, t, encoder_hidden_states=s.uncond).sample  # attention maps: cond only
     e_c = unet(x, t, encoder_hidden_states=cond).sample
     return e_u + s.guidance_scale * (e_c - e_u)
 
+UPDATES = ('next', 'same')   # when GradientGuidance's moved embedding is used (see its docstring)
+
 class GradientGuidance(SamplerCallback):
-    "In the first `n_steps` steps, move the text embedding by `-ν ∇L/||∇L||`, L = L_contra + λ L_adv (eq. 11)."
+    """In the first `n_steps` steps, move the text embedding by `-ν ∇L/||∇L||`, L = L_contra + λ L_adv (eq. 11).
+    `update='next'` is eq. 11 as written (and the official code): the step's own pass, made here with gradients, gives the
+    step's noise and L; the moved embedding is the next step's. `'same'` spends one more pass per guided step on a
+    separate L and uses the moved embedding in the step that measured it."""
     order = 5
     def __init__(self, labels, bank: MemoryBank | None = None, classifier=None,
                  size: int | None = None, channels: int | None = None,   # the classifier's input
@@ -123,8 +128,11 @@ class GradientGuidance(SamplerCallback):
                  lam: float = 0.1, margin: float = 200., nu: float = 0.05, n_steps: int = 10,
                  add_to_bank: bool = True,
                  seed: int | list[int] = 0,   # one seed per image, or a base seed for all
-                 decode: str = 'full'):       # x0 for the classifier: 'full' decode, or at the 'classifier''s input size
+                 decode: str = 'full',        # x0 for the classifier: 'full' decode, or at the 'classifier''s input size
+                 update: str = 'next'):       # the moved embedding is the 'next' step's (eq. 11), or this one's ('same')
         if decode not in DECODES: raise ActgenError(f"decode must be one of {', '.join(DECODES)}, got {decode!r}")
+        if update not in UPDATES: raise ActgenError(f"update must be one of {', '.join(UPDATES)}, got {update!r}")
+        self.update, self._moved = update, None
         self.decode_size = size if decode == 'classifier' else None
         self.labels, self.bank, self.clf, self.size, self.channels = torch.as_tensor(labels), bank, classifier, size, channels
         self.adv_mask, self.lam, self.margin, self.nu, self.n_steps = adv_mask, lam, margin, nu, n_steps
@@ -132,9 +140,9 @@ class GradientGuidance(SamplerCallback):
         self.seeds = list(seed) if isinstance(seed, (list, tuple)) else [seed * 1000 + k for k in range(len(self.labels))]
         self.losses, self.final_latents = [], None
 
-    def loss(self, s, cond) -> torch.Tensor:
-        "Per-image guidance loss for the current step as a function of the text embedding."
-        eps = noise_grad_in_cond(s, cond)
+    def loss(self, s, cond, eps=None) -> torch.Tensor:
+        "Per-image guidance loss for the current step as a function of the text embedding (`eps`: its noise prediction, if made)."
+        if eps is None: eps = noise_grad_in_cond(s, cond)
         x0 = predict_x0(s.scheduler, eps, s.latents, s.t)
         loss = torch.zeros(len(x0), device=x0.device)
         if self.bank is not None and len(self.bank):
@@ -152,14 +160,30 @@ class GradientGuidance(SamplerCallback):
 
     def before_step(self, s):
         if s.i >= self.n_steps: return
-        with torch.enable_grad(), capture_paused():         # these passes are not the step's: attention masks ignore them
-            c = s.cond.detach().requires_grad_(True)
-            loss = self.loss(s, c)
-            if not loss.requires_grad: return                        # nothing to steer by (empty bank, no classifier)
-            g, = torch.autograd.grad(loss.sum(), c)
+        c = s.cond.detach().requires_grad_(True)
+        if self.update == 'same':
+            with torch.enable_grad(), capture_paused():     # these passes are not the step's: attention masks ignore them
+                loss = self.loss(s, c)
+                if not loss.requires_grad: return                    # nothing to steer by (empty bank, no classifier)
+                g, = torch.autograd.grad(loss.sum(), c)
+            s.cond = self.moved(c, g, loss)
+            return
+        with torch.enable_grad():
+            eps = noise_grad_in_cond(s, c)                  # the step's pass: attention masks read it
+            s.noise_pred = eps.detach()
+            loss = self.loss(s, c, eps)
+            if not loss.requires_grad: return
+            with capture_paused(): g, = torch.autograd.grad(loss.sum(), c)   # a checkpointed recompute is not a pass
+        self._moved = self.moved(c, g, loss)
+
+    def moved(self, c, g, loss) -> torch.Tensor:
+        "Eq. 11: `c - ν g/||g||` per image (and the loss recorded)."
         self.losses.append(loss.detach().cpu())
         norm = g.flatten(1).norm(dim=1).clamp_min(1e-12).view(-1, 1, 1)
-        s.cond = (c - self.nu * g / norm).detach()
+        return (c - self.nu * g / norm).detach()
+
+    def after_step(self, s):
+        if self._moved is not None: s.cond, self._moved = self._moved, None
 
     def after_sampling(self, s):
         self.final_latents = s.latents.detach().float().cpu()   # kept for a caller that adds them to the bank later

@@ -46,7 +46,7 @@ class SamplerState:
     timesteps: torch.Tensor
     i: int = 0                            # step index, 0 = the noisiest
     t: torch.Tensor | None = None         # the model timestep of step i
-    noise_pred: torch.Tensor | None = None
+    noise_pred: torch.Tensor | None = None  # set in before_step, it is the step's prediction: the sampler makes no pass
     pred_x0: torch.Tensor | None = None
     noise: torch.Tensor | None = None     # z drawn for this step (None at the last step)
     coef_x0: torch.Tensor | float = 0.0   # x_{t-1} = coef_x0 * x0 + coef_xt * x_t + sigma * z
@@ -139,10 +139,11 @@ def sample(gen: Generator,
             if hasattr(cb, '__enter__'): stack.enter_context(cb)
         run_callbacks(callbacks, 'before_sampling', s)
         for i, t in enumerate(tqdm(sched.timesteps, desc='sampling', leave=False, disable=not progress)):
-            s.i, s.t = i, t
+            s.i, s.t, s.noise_pred = i, t, None
             run_callbacks(callbacks, 'before_step', s)
             if s.stop: break                               # stopped before this step: it is not taken
-            with torch.no_grad(): s.noise_pred = s.predict_noise()
+            if s.noise_pred is None:                       # a before_step callback may have made the step's pass itself
+                with torch.no_grad(): s.noise_pred = s.predict_noise()
             run_callbacks(callbacks, 'after_noise_pred', s)
             _, s.coef_x0, s.coef_xt, s.sigma = ddpm_coefficients(sched, t)
             s.pred_x0 = predict_x0(sched, s.noise_pred, s.latents, t)

@@ -20,7 +20,7 @@ from .core import (ActgenError, atomic_write, default_device, image_grid, read_j
 from .data import (GeneratedSet, ImageSet, augment, balanced_subset, concat, dataset_info, load_dataset, make_prompt,
                          train_val_split)
 from .acquire import predict_proba, select_hard_samples
-from .guidance import DECODES
+from .guidance import DECODES, UPDATES
 from .distributed import (SINGLE, Shard, all_sum, barrier, broadcast_object, gather_objects, init_distributed, on_main,
                                 rank_device, sync_buffers, unwrap, wrap_model)
 
@@ -237,7 +237,7 @@ class ActGenMethod(GenerationMethod):
                                   size=ctx.val.size, channels=ctx.val.channels, adv_mask=adv[sl], lam=cfg.lam,
                                   margin=cfg.margin, nu=cfg.nu, n_steps=cfg.grad_steps, seed=seeds[sl],
                                   add_to_bank=False,   # the bank grows after the epoch, by all ranks' images in order
-                                  decode=cfg.clf_decode)
+                                  decode=cfg.clf_decode, update=cfg.grad_update)
             self._guidance.append(gg); cbs.append(gg)
         return cbs
 
@@ -357,6 +357,7 @@ class TrainConfig:
     margin: float = 200.0               # contrastive hinge margin rho
     nu: float = 0.05                    # text-embedding step size nu
     grad_steps: int = 10                # sampling steps with gradient guidance
+    grad_update: str = 'next'           # the moved embedding is the next step's (eq. 11, one pass per step) or the same step's
     bank_cap: int = 4096                # memory-bank latents kept per class
     clf_decode: str = 'full'            # x0 decoded for a classifier's loss: full, or classifier (at its input size: cheaper)
     grad_checkpointing: bool = False    # recompute UNet/VAE activations in guidance's backward passes (less GPU memory)
@@ -386,6 +387,7 @@ class TrainConfig:
         if self.galot_tokens not in ('all', 'class', 'non-pad'): raise ActgenError("--galot-tokens must be all, class or non-pad")
         if self.clf_decode not in DECODES: raise ActgenError(f"--clf-decode must be one of {', '.join(DECODES)}")
         if self.grad_steps < 0: raise ActgenError(f"--grad-steps must be >= 0, got {self.grad_steps}")
+        if self.grad_update not in UPDATES: raise ActgenError(f"--grad-update must be one of {', '.join(UPDATES)}")
         if self.arch != 'auto' and self.arch not in CLASSIFIERS: build_classifier(self.arch, 2, 1)
         return self
 
@@ -471,7 +473,9 @@ def resume_experiment(run_dir: str | Path, progress: bool = True) -> list[dict]:
     "Continue the run in `run_dir` from its last checkpoint (or from the start if it has none)."
     run_dir = Path(run_dir)
     if not (run_dir/'config.json').exists(): raise ActgenError(f"'{run_dir}' holds no run to resume (no config.json)")
-    cfg = TrainConfig(**read_json(run_dir/'config.json')['config'])
+    saved = read_json(run_dir/'config.json')['config']
+    saved.setdefault('grad_update', 'same')   # runs recorded before the setting existed moved the embedding at once
+    cfg = TrainConfig(**saved)
     return run_experiment(cfg, run_dir, progress, resume=True)
 
 def run_experiment(cfg: TrainConfig, run_dir: str | Path, progress: bool = True, resume: bool = False) -> list[dict]:
