@@ -127,20 +127,23 @@ def ema_update(ema: list[torch.Tensor], params: list[torch.Tensor], decay: float
 
 # %% ../nbs/09_fit_generator.ipynb #1697f236
 class _StageClock:
-    def __init__(self, start_step: int, deadline: float | None, probe: int = 20):
-        self.start, self.deadline, self.probe = start_step, deadline, probe
-        self.t0 = None; self.rate = None
+    def __init__(self, start_step: int, deadline: float | None, probe: int = 20, now=time.time):
+        self.start, self.deadline, self.probe, self.now = start_step, deadline, probe, now
+        self.marks, self.rate, self.cap, self.second = {}, None, None, None
     def fitted_total(self, step: int, total: int) -> int | None:
-        "Call after each step; returns a shorter total once, when the deadline needs one."
+        "Call after each step; returns a new total (at most the first one) when the deadline needs one."
         done = step - self.start
-        if done == self.probe: self.t0 = time.time()
-        if done == 2 * self.probe and self.t0 is not None:
-            self.rate = self.probe / max(1e-6, time.time() - self.t0)
-            if self.deadline is not None:
-                fit = step + int(max(0.0, self.deadline - time.time()) * self.rate * 0.97)
-                if fit < total: return max(step + 1, fit)
-        return None
-    def over(self) -> bool: return self.deadline is not None and time.time() > self.deadline
+        if done in (self.probe, 2 * self.probe): self.marks[done] = self.now()
+        look = done == 2 * self.probe or done == self.second
+        if not look or self.probe not in self.marks: return None
+        since = self.probe if done == 2 * self.probe else 2 * self.probe   # the second look skips the first window's steps
+        self.rate = (done - since) / max(1e-6, self.now() - self.marks[since])
+        if self.deadline is None: return None
+        fit = step + int(max(0.0, self.deadline - self.now()) * self.rate * 0.97)
+        if self.cap is None: self.cap, self.second = total, max(4 * self.probe, (fit - self.start) // 4)
+        fit = max(step + 1, min(fit, self.cap))
+        return fit if fit != total else None
+    def over(self) -> bool: return self.deadline is not None and self.now() > self.deadline
 
 # %% ../nbs/09_fit_generator.ipynb #dac30050
 def _save_ckpt(path: Path, st: dict):
