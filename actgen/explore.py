@@ -14,6 +14,7 @@ import torch
 
 from .core import ActgenError, default_device, to_uint8
 from .sampler import SamplerCallback, sample
+from .generator import recommended_guidance_scale
 
 # %% auto #0
 __all__ = ['MODES', 'GREEN', 'RED', 'ExploreParams', 'ExploreSession', 'load_run_classifier', 'make_session', 'guide_options',
@@ -32,7 +33,7 @@ class ExploreParams:
     guide_source: str = 'hard'      # 'hard': the classifier's hard val samples of the class; 'val': any val image of it
     guide: int | None = None        # index into the session's val split; None: the first candidate of `guide_source`
     mode: str = 'actgen'            # text, actgen or galot
-    guidance_scale: float = 7.5     # classifier-free guidance scale s
+    guidance_scale: float | None = None  # classifier-free guidance scale s; None: the generator's recommended one
     image_strength: float = 12.5    # image-guidance strength i: about this many steps of strong guidance
     use_mask: bool = True           # attentive image guidance: only where the class-token attention mask is
     mask_threshold: float = 0.0     # binarise the mask at this level; 0 keeps it soft
@@ -252,6 +253,7 @@ def run_generation(session: ExploreSession, p: ExploreParams,
     from actgen.guidance import image_guidance_weight
     p.check(len(session.classes)); t0 = time.time()
     gen, val, stop = session.gen, session.val, stop or threading.Event()
+    if p.guidance_scale is None: p = replace(p, guidance_scale=recommended_guidance_scale(gen.name))   # the result records it
     prompt = make_prompt(session.classes[p.class_idx], p.template)
     prompts, seeds = [prompt] * p.batch_size, [p.seed + k for k in range(p.batch_size)]
     gi = resolve_guide(session, p)
@@ -486,6 +488,7 @@ class Explorer:
     def set_params(self, p: ExploreParams | None = None, **kw):
         "Show `p` (and/or single settings) in the widgets."
         p = replace(p or self.params(), **kw)
+        if p.guidance_scale is None: p = replace(p, guidance_scale=recommended_guidance_scale(self.session.gen.name))
         for f in fields(ExploreParams):
             if f.name != 'guide': self.controls[f.name].value = getattr(p, f.name)
         self.refresh_guides()
@@ -565,6 +568,7 @@ class Explorer:
             self.session = s
             self.controls['class_idx'].options = [(c, i) for i, c in enumerate(s.classes)]
             self.controls['class_idx'].value = 0; self.refresh_guides()
+            self.controls['guidance_scale'].value = recommended_guidance_scale(s.gen.name)   # each model its own
             self.generate_button.disabled = False; self._show_info(); self._set_status(f'{name} loaded')
         self.loader = threading.Thread(target=run, daemon=True); self.loader.start()
 
