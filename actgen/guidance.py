@@ -15,7 +15,7 @@ from .sampler import SamplerCallback, predict_x0
 from .attention import capture_paused
 
 # %% auto #0
-__all__ = ['DECODES', 'UPDATES', 'image_guidance_weight', 'confidence_to_strength', 'ImageGuidance', 'MemoryBank',
+__all__ = ['DECODES', 'UPDATES', 'image_guidance_weight', 'confidence_to_strength', 'ImageGuidance', 'MemoryBank', 'BankOnDevice',
            'contrastive_loss', 'adversarial_loss', 'noise_grad_in_cond', 'GradientGuidance', 'DecodeGradientProbe']
 
 # %% ../nbs/05_guidance.ipynb #9196842b
@@ -86,6 +86,16 @@ class MemoryBank:
     def load(cls, path):
         d = torch.load(path, weights_only=True); m = cls(d['cap'], d['sample_n']); m.bank = d['bank']; return m
 
+class BankOnDevice:
+    "A sampling run's view of a `MemoryBank` on one device: a class bank no larger than the sample is the sample at every step, so it is moved there once, not once per image and step."
+    def __init__(self, bank: MemoryBank, device): self.bank, self.device, self.moved = bank, torch.device(device), {}
+    def __len__(self): return len(self.bank)
+    def get(self, label: int, generator: torch.Generator | None = None) -> torch.Tensor | None:
+        y = int(label); b = self.bank.bank.get(y)
+        if b is None or len(b) > self.bank.sample_n: return self.bank.get(y, generator)   # a new subset at each call
+        if y not in self.moved: self.moved[y] = b.to(self.device)
+        return self.moved[y]
+
 # %% ../nbs/05_guidance.ipynb #1d04d668
 def contrastive_loss(x0: torch.Tensor, labels, bank: MemoryBank, margin: float = 200.,
                      generator=None) -> torch.Tensor:  # one torch.Generator, or a list of one per image
@@ -132,7 +142,7 @@ class GradientGuidance(SamplerCallback):
                  update: str = 'next'):       # the moved embedding is the 'next' step's (eq. 11), or this one's ('same')
         if decode not in DECODES: raise ActgenError(f"decode must be one of {', '.join(DECODES)}, got {decode!r}")
         if update not in UPDATES: raise ActgenError(f"update must be one of {', '.join(UPDATES)}, got {update!r}")
-        self.update, self._moved = update, None
+        self.update, self._moved, self._bank = update, None, None
         self.decode_size = size if decode == 'classifier' else None
         self.labels, self.bank, self.clf, self.size, self.channels = torch.as_tensor(labels), bank, classifier, size, channels
         self.adv_mask, self.lam, self.margin, self.nu, self.n_steps = adv_mask, lam, margin, nu, n_steps
@@ -148,7 +158,8 @@ class GradientGuidance(SamplerCallback):
         if self.bank is not None and len(self.bank):
             # which bank entries an image is compared with depends on the image and the step only, not on its batch
             gens = [torch.Generator().manual_seed(sd * 1009 + s.i) for sd in self.seeds]
-            loss = loss + contrastive_loss(x0, self.labels, self.bank, self.margin, gens)
+            bank = self._bank if self._bank is not None else self.bank
+            loss = loss + contrastive_loss(x0, self.labels, bank, self.margin, gens)
         if self.clf is not None and self.lam > 0:
             use = torch.ones(len(x0), dtype=torch.bool) if self.adv_mask is None else self.adv_mask.cpu()
             if use.all():                                 # no boolean indexing: no host-device sync
@@ -185,7 +196,11 @@ class GradientGuidance(SamplerCallback):
     def after_step(self, s):
         if self._moved is not None: s.cond, self._moved = self._moved, None
 
+    def before_sampling(self, s):
+        if self.bank is not None: self._bank = BankOnDevice(self.bank, s.latents.device)   # SD: 64 MB per class, not per image and step
+
     def after_sampling(self, s):
+        self._bank = None
         self.final_latents = s.latents.detach().float().cpu()   # kept for a caller that adds them to the bank later
         if self.add_to_bank and self.bank is not None: self.bank.add(s.latents, self.labels)
 
