@@ -17,8 +17,9 @@ from .generator import recommended_guidance_scale
 
 # %% auto #0
 __all__ = ['BARS', 'generate_per_class', 'as_dataset_images', 'mean_pairwise_distance', 'diversity', 'knn_distances',
-           'near_copies', 'reconstruction_diversity', 'reference_classifier', 'speed_benchmark', 'evaluate_at',
-           'evaluate_generator', 'save_class_grid', 'format_report', 'eval_parser', 'actgen_eval_generator_cli']
+           'near_copies', 'round_trip', 'reconstruction_diversity', 'reconstruction_fidelity', 'reference_classifier',
+           'speed_benchmark', 'evaluate_at', 'evaluate_generator', 'save_class_grid', 'format_report', 'eval_parser',
+           'actgen_eval_generator_cli']
 
 # %% ../nbs/10_generator_eval.ipynb #fbc306f6
 def generate_per_class(gen, classes: list[str], n_per_class: int = 100, steps: int = 40, guidance_scale: float = 7.5,
@@ -74,13 +75,27 @@ def _pct(d: torch.Tensor) -> dict:
 
 # %% ../nbs/10_generator_eval.ipynb #8a9e984e
 @torch.no_grad()
-def reconstruction_diversity(gen, real: ImageSet, batch_size: int = 500) -> dict:
-    "Per class: the within-class spread of `real` after the generator's encode-decode round trip, relative to the originals'."
+def round_trip(gen, real: ImageSet, batch_size: int = 500) -> torch.Tensor:
+    "`real`'s images through the generator's own path (resize, encode, decode, back to the dataset's size), as uint8."
     rec = []
     for b in range(0, len(real), batch_size):
         x = real.images[b:b + batch_size].float() / 255
         rec.append(as_dataset_images(gen.decode_latents(gen.encode_images(x)), real.size, real.channels))
-    return diversity(torch.cat(rec), real.labels, real.images, real.labels, real.classes)
+    return torch.cat(rec)
+
+def reconstruction_diversity(gen, real: ImageSet, batch_size: int = 500, rec: torch.Tensor | None = None) -> dict:
+    "Per class: the within-class spread of `real` after the generator's encode-decode round trip, relative to the originals'."
+    rec = round_trip(gen, real, batch_size) if rec is None else rec
+    return diversity(rec, real.labels, real.images, real.labels, real.classes)
+
+def reconstruction_fidelity(gen, real: ImageSet, classifier, batch_size: int = 500, rec: torch.Tensor | None = None) -> dict:
+    "Per class: the reference classifier's accuracy on `real` after the round trip and on the originals."
+    from actgen.acquire import predict_proba
+    rec = round_trip(gen, real, batch_size) if rec is None else rec
+    hit = lambda x: predict_proba(classifier, x).argmax(1) == real.labels
+    after, before = hit(rec), hit(real.images)
+    return {c: dict(round_trip=round(after[real.labels == i].float().mean().item(), 4),
+                    original=round(before[real.labels == i].float().mean().item(), 4)) for i, c in enumerate(real.classes)}
 
 # %% ../nbs/10_generator_eval.ipynb #70bd03c5
 def reference_classifier(dataset: str, train: ImageSet | None = None, test: ImageSet | None = None, arch: str | None = None,
@@ -188,9 +203,13 @@ def evaluate_generator(model: str = 'embedded:fashion-mnist', # the generator: e
                                   epochs=classifier_epochs, test_accuracy=round(test_acc, 4), test_images=len(test)),
                   nn_distance_real_test=_pct(real_knn[:, 0]), near_copies_real_test=int(near_copies(real_knn).sum()),
                   real_test_images=len(real))
-    # the best diversity ratio this generator's autoencoder and resizing allow
-    ceiling = {c: d['ratio'] for c, d in reconstruction_diversity(gen, real).items()}
-    report.update(diversity_ceiling=ceiling, min_diversity_ceiling=min(ceiling.values()))
+    # the best diversity ratio this generator's autoencoder and resizing allow, and how the reference classifier takes them
+    rec = round_trip(gen, real)
+    ceiling = {c: d['ratio'] for c, d in reconstruction_diversity(gen, real, rec=rec).items()}
+    fid = reconstruction_fidelity(gen, real, clf, rec=rec)
+    report.update(diversity_ceiling=ceiling, min_diversity_ceiling=min(ceiling.values()),
+                  fidelity_round_trip={c: d['round_trip'] for c, d in fid.items()},
+                  fidelity_real={c: d['original'] for c, d in fid.items()})
     runs = []
     for s in [guidance_scale] + [s for s in sweep if s != guidance_scale]:
         r = evaluate_at(gen, clf, train, real, s, n_per_class, steps, template, seed, batch_size, device=device, progress=progress)
@@ -237,12 +256,13 @@ def format_report(r: dict) -> str:
                  near_copies='near-copies of training images (generated)', speed='speed (s for 64 images, 40 steps, CFG, CPU, 2 threads)')
     for k, b in r['bars'].items():
         L.append(f"  {'PASS' if b['passed'] else 'FAIL'}  {names[k]}: {b['value']}  (bar: {'<=' if k in ('near_copies', 'speed') else '>='} {b['threshold']})")
-    ceiling = r.get('diversity_ceiling', {})
-    L.append('per class: fidelity | diversity generated / real = ratio' + (' (ceiling: real images through the autoencoder)' if ceiling else ''))
+    ceiling, fc, fr = r.get('diversity_ceiling', {}), r.get('fidelity_round_trip', {}), r.get('fidelity_real', {})
+    L.append('per class: fidelity' + (' (real test images: as they are / through the autoencoder)' if fc else '')
+             + ' | diversity generated / real = ratio' + (' (ceiling: real images through the autoencoder)' if ceiling else ''))
     for c in r['fidelity_per_class']:
         d = r['diversity'][c]
-        L.append(f"  {c:>12}: {r['fidelity_per_class'][c]:.2f} | {d['generated']:.3f} / {d['real']:.3f} = {d['ratio']:.3f}"
-                 + (f" (ceiling {ceiling[c]:.3f})" if c in ceiling else ''))
+        L.append(f"  {c:>12}: {r['fidelity_per_class'][c]:.2f}" + (f" ({fr[c]:.2f} / {fc[c]:.2f})" if c in fc else '')
+                 + f" | {d['generated']:.3f} / {d['real']:.3f} = {d['ratio']:.3f}" + (f" (ceiling {ceiling[c]:.3f})" if c in ceiling else ''))
     L.append(f"nearest training image, L2 distance: generated {r['nn_distance_generated']}; real test {r['nn_distance_real_test']} "
              f"(near-copies among {r['real_test_images']} real test images by the same test: {r['near_copies_real_test']})")
     if 'speed' in r: L.append(f"speed: {r['speed']}")
