@@ -12,7 +12,7 @@ from torch.utils.checkpoint import checkpoint
 from .core import ActgenError
 from .sampler import SamplerCallback, sample, predict_x0, ddpm_coefficients
 from .acquire import get_acquisition
-from .guidance import DECODES
+from .guidance import DECODES, noise_grad_in_cond
 
 # %% auto #0
 __all__ = ['RecordTail', 'acquisition_and_grad', 'token_mask', 'project', 'EmbeddingResult', 'optimize_embedding']
@@ -40,10 +40,11 @@ def acquisition_and_grad(gen, cond, uncond, labels, seeds, classifier, acquisiti
     if flow == 'per-step':
         grads = []
         class PerStep(SamplerCallback):
-            def before_step(self, s):
+            def before_step(self, s):     # the step's own pass, with gradients in its conditional half, takes the step too
                 with torch.enable_grad():
                     c = s.cond.detach().requires_grad_(True)
-                    x0 = predict_x0(s.scheduler, s.predict_noise(cond=c), s.latents, s.t)
+                    eps = noise_grad_in_cond(s, c); s.noise_pred = eps.detach()
+                    x0 = predict_x0(s.scheduler, eps, s.latents, s.t)
                     g, = torch.autograd.grad(_score(gen, x0, labels, classifier, acq, size, channels, decode).sum(), c)
                 grads.append(g)
         r = sample(gen, cond, uncond, steps, guidance_scale, seeds=seeds, callbacks=[PerStep()], decode=False)
