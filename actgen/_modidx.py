@@ -73,6 +73,7 @@ d = { 'settings': {'branch': 'main', 'doc_baseurl': '/', 'doc_host': '', 'git_ur
                               'actgen.bench.decode_agreement': ('bench.html#decode_agreement', 'actgen/bench.py'),
                               'actgen.bench.device_name': ('bench.html#device_name', 'actgen/bench.py'),
                               'actgen.bench.diffusers_pipeline': ('bench.html#diffusers_pipeline', 'actgen/bench.py'),
+                              'actgen.bench.diffusers_unavailable': ('bench.html#diffusers_unavailable', 'actgen/bench.py'),
                               'actgen.bench.format_results': ('bench.html#format_results', 'actgen/bench.py'),
                               'actgen.bench.full_bank': ('bench.html#full_bank', 'actgen/bench.py'),
                               'actgen.bench.matmul_rate': ('bench.html#matmul_rate', 'actgen/bench.py'),

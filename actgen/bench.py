@@ -15,10 +15,10 @@ from .generator import Generator, build_clip_tokenizer
 
 # %% auto #0
 __all__ = ['CIFAR10_CLASSES', 'ARCHS', 'METHODS', 'sd_scheduler', 'build_random_generator', 'unet_cfg_flops', 'synchronize',
-           'matmul_rate', 'measure', 'bench_classifier', 'BenchSetup', 'BatchInputs', 'diffusers_pipeline', 'full_bank',
-           'batch_inputs', 'run_diffusers', 'run_plain', 'aig_callbacks', 'run_aig', 'run_actgen', 'run_galot',
-           'decode_agreement', 'unet_passes', 'parse_list', 'device_name', 'bench_generator', 'run_benchmark',
-           'format_results', 'bench_parser', 'actgen_bench_cli']
+           'matmul_rate', 'measure', 'bench_classifier', 'BenchSetup', 'BatchInputs', 'diffusers_unavailable',
+           'diffusers_pipeline', 'full_bank', 'batch_inputs', 'run_diffusers', 'run_plain', 'aig_callbacks', 'run_aig',
+           'run_actgen', 'run_galot', 'decode_agreement', 'unet_passes', 'parse_list', 'device_name', 'bench_generator',
+           'run_benchmark', 'format_results', 'bench_parser', 'actgen_bench_cli']
 
 # %% ../nbs/11_bench.ipynb #b021e75b
 CIFAR10_CLASSES = ['airplane', 'automobile', 'bird', 'cat', 'deer', 'dog', 'frog', 'horse', 'ship', 'truck']
@@ -171,10 +171,16 @@ class BatchInputs:
     cond: torch.Tensor; uncond: torch.Tensor
     token_idx: list; guides: torch.Tensor
 
+def diffusers_unavailable(gen: Generator) -> str | None:
+    "Why diffusers' StableDiffusionPipeline cannot run `gen` (None: it can)."
+    if gen.vae is None: return 'it needs a latent model (this one has no VAE)'
+    if gen.image_size % 8: return f'it needs an image size divisible by 8 (this model makes {gen.image_size} px images)'
+    return None
+
 def diffusers_pipeline(gen: Generator):
-    "diffusers' StableDiffusionPipeline on `gen`'s own components (None for a model without a VAE)."
+    "diffusers' StableDiffusionPipeline on `gen`'s own components (None where it cannot run the model)."
     from diffusers import StableDiffusionPipeline, DDPMScheduler
-    if gen.vae is None: return None
+    if diffusers_unavailable(gen): return None
     pipe = StableDiffusionPipeline(vae=gen.vae, text_encoder=gen.text_encoder, tokenizer=gen.tokenizer, unet=gen.unet,
                                    scheduler=DDPMScheduler.from_config(gen.scheduler.config), safety_checker=None,
                                    feature_extractor=None, requires_safety_checker=False)
@@ -203,7 +209,7 @@ def batch_inputs(bs: BenchSetup, B: int) -> BatchInputs:
 def _warm_steps(steps: int, warm: bool) -> int: return min(steps, 2) if warm else steps
 
 def run_diffusers(bs: BenchSetup, x: BatchInputs, steps: int, warm: bool = False):
-    if bs.pipe is None: raise ActgenError('diffusers\' StableDiffusionPipeline needs a latent model (this one has no VAE)')
+    if bs.pipe is None: raise ActgenError(f"diffusers' StableDiffusionPipeline: {diffusers_unavailable(bs.gen)}")
     return bs.pipe(prompt_embeds=x.cond, negative_prompt_embeds=x.uncond, num_inference_steps=_warm_steps(steps, warm),
                    guidance_scale=bs.guidance_scale, generator=image_generators(x.seeds), output_type='pt').images
 
@@ -310,6 +316,10 @@ def run_benchmark(config: str = 'sd21',          # architecture built with rando
         from actgen.generator import resolve_model_source
         resolve_model_source(model)                    # a missing model fails now, in one line, before anything is built
     gen, classes = bench_generator(config, model, device, dt)
+    skipped = {'diffusers': why} if 'diffusers' in methods and (why := diffusers_unavailable(gen)) else {}
+    methods = [m for m in methods if m not in skipped]     # the others still run; ratios to diffusers are then '-'
+    if not methods: raise ActgenError(f"diffusers' StableDiffusionPipeline: {skipped['diffusers']}")
+    if progress and skipped: print(f"  diffusers not timed: {skipped['diffusers']}", file=sys.stderr, flush=True)
     if grad_checkpointing: gen.enable_gradient_checkpointing()
     clf, size, clf_name = bench_classifier(classifier, len(classes), gen.image_channels, gen.image_size, device)
     bs = BenchSetup(gen, classes, clf, size, guidance_scale=guidance_scale, seed=seed, galot_iters=galot_iters,
@@ -325,7 +335,7 @@ def run_benchmark(config: str = 'sd21',          # architecture built with rando
                unet_params=sum(p.numel() for p in gen.unet.parameters()), unet_tflop_per_image_step=flops / 1e12,
                matmul_tflops=rate / 1e12, matmul_dtype='bf16' if device.type == 'cuda' else 'fp32',
                versions=dict(torch=torch.__version__, diffusers=_version('diffusers'), actgen=_version('actgen')),
-               load_average_before=_load(), results=[])
+               load_average_before=_load(), skipped=skipped, results=[])
     for B in batch_sizes:
         if progress: print(f'  batch {B}: {", ".join(methods)} ...', file=sys.stderr, flush=True)
         x = batch_inputs(bs, B)
@@ -380,6 +390,7 @@ def format_results(res: dict) -> str:
         L.append(f"{r['method']:<10}{r['batch']:>6}{r['s_per_image']:>10.4f}{r['images_per_s']:>10.2f}"
                  f"{f(r['ratio_to_diffusers'], '.2f'):>12}{f(r['ratio_to_plain'], '.2f'):>9}{f(r.get('peak_memory_gb'), '.2f'):>9}"
                  f"{r['roofline_fraction']:>10.1%}")
+    for m, why in res.get('skipped', {}).items(): L.append(f"{m:<10}  not timed: {why}")
     if res.get('clf_decode_cosine'):
         c = res['clf_decode_cosine']
         L.append(f"x0 decoded at the classifier's {res['classifier'].split('@')[-1]} px: cosine of its adversarial gradient on the "

@@ -56,3 +56,25 @@ def test_bench_bad_input_one_line_exit_2(tmp_path, args, msg):
     assert r.returncode == 2, (r.returncode, r.stderr)
     assert msg in r.stderr and len(r.stderr.strip().splitlines()) == 1, r.stderr
     assert not (tmp_path/'b.json').exists()
+
+def test_bench_model_diffusers_cannot_run(tmp_path):
+    "A 28 px model, like embedded:fashion-mnist: diffusers' pipeline needs a multiple of 8, so it is not timed, and the run says so."
+    from actgen.generator import build_generator, save_generator
+    from actgen.core import write_json
+    save_generator(build_generator(['a photo of a {}', 'zero', 'one'], tmp_path/'build', image_size=28, image_channels=1,
+                                   vae_channels=(8, 8, 8), unet_channels=(8, 16), cross_attn_levels=(True, True),
+                                   norm_groups=4, text_width=16, head_dim=4), tmp_path/'m28')
+    write_json(tmp_path/'m28'/'actgen.json', dict(classes=['zero', 'one']))
+    out = tmp_path/'bench.json'
+    r = run('--model', tmp_path/'m28', '--device', 'cpu', '--steps', 2, '--batch-sizes', 2, '--repeats', 1,
+            '--methods', 'diffusers,plain,actgen', '--out', out)
+    assert r.returncode == 0, r.stderr
+    res = json.loads(out.read_text())
+    assert res['skipped'] == {'diffusers': 'it needs an image size divisible by 8 (this model makes 28 px images)'}
+    assert [x['method'] for x in res['results']] == ['plain', 'actgen'] and all('error' not in x for x in res['results'])
+    assert all(x['ratio_to_diffusers'] is None and x['ratio_to_plain'] > 0 for x in res['results'])
+    assert 'diffusers not timed' in r.stderr and 'not timed: it needs an image size divisible by 8' in r.stdout
+    r = run('--model', tmp_path/'m28', '--device', 'cpu', '--methods', 'diffusers', '--out', tmp_path/'b2.json')
+    last = r.stderr.strip().splitlines()[-1]           # after the model's loading bar: the error is found once it is loaded
+    assert r.returncode == 2 and last.startswith('actgen_bench: error:') and 'divisible by 8' in last, r.stderr
+    assert 'Traceback' not in r.stderr and not (tmp_path/'b2.json').exists()
