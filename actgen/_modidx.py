@@ -384,7 +384,6 @@ d = { 'settings': {'branch': 'main', 'doc_baseurl': '/', 'doc_host': '', 'git_ur
                                  'actgen.guidance.GradientGuidance.before_step': ( 'guidance.html#gradientguidance.before_step',
                                                                                    'actgen/guidance.py'),
                                  'actgen.guidance.GradientGuidance.loss': ('guidance.html#gradientguidance.loss', 'actgen/guidance.py'),
-                                 'actgen.guidance.GradientGuidance.moved': ('guidance.html#gradientguidance.moved', 'actgen/guidance.py'),
                                  'actgen.guidance.ImageGuidance': ('guidance.html#imageguidance', 'actgen/guidance.py'),
                                  'actgen.guidance.ImageGuidance.__init__': ('guidance.html#imageguidance.__init__', 'actgen/guidance.py'),
                                  'actgen.guidance.ImageGuidance.after_step': ( 'guidance.html#imageguidance.after_step',

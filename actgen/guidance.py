@@ -5,6 +5,7 @@
 # %% ../nbs/05_guidance.ipynb #da1eb1d1
 from __future__ import annotations
 import math
+from contextlib import nullcontext
 from pathlib import Path
 
 import torch
@@ -150,9 +151,8 @@ class GradientGuidance(SamplerCallback):
         self.seeds = list(seed) if isinstance(seed, (list, tuple)) else [seed * 1000 + k for k in range(len(self.labels))]
         self.losses, self.final_latents = [], None
 
-    def loss(self, s, cond, eps=None) -> torch.Tensor:
-        "Per-image guidance loss for the current step as a function of the text embedding (`eps`: its noise prediction, if made)."
-        if eps is None: eps = noise_grad_in_cond(s, cond)
+    def loss(self, s, eps) -> torch.Tensor:
+        "Per-image guidance loss for the current step, from its noise prediction `eps` (differentiable in the text embedding)."
         x0 = predict_x0(s.scheduler, eps, s.latents, s.t)
         loss = torch.zeros(len(x0), device=x0.device)
         if self.bank is not None and len(self.bank):
@@ -171,27 +171,19 @@ class GradientGuidance(SamplerCallback):
 
     def before_step(self, s):
         if s.i >= self.n_steps: return
+        same = self.update == 'same'    # a pass of its own for the loss, which is not the step's: attention masks ignore it
         c = s.cond.detach().requires_grad_(True)
-        if self.update == 'same':
-            with torch.enable_grad(), capture_paused():     # these passes are not the step's: attention masks ignore them
-                loss = self.loss(s, c)
-                if not loss.requires_grad: return                    # nothing to steer by (empty bank, no classifier)
-                g, = torch.autograd.grad(loss.sum(), c)
-            s.cond = self.moved(c, g, loss)
-            return
         with torch.enable_grad():
-            eps = noise_grad_in_cond(s, c)                  # the step's pass: attention masks read it
-            s.noise_pred = eps.detach()
-            loss = self.loss(s, c, eps)
-            if not loss.requires_grad: return
+            with capture_paused() if same else nullcontext(): eps = noise_grad_in_cond(s, c)
+            if not same: s.noise_pred = eps.detach()        # the step's own pass: the mask reads it, the sampler uses it
+            loss = self.loss(s, eps)
+            if not loss.requires_grad: return               # nothing to steer by (empty bank, no classifier)
             with capture_paused(): g, = torch.autograd.grad(loss.sum(), c)   # a checkpointed recompute is not a pass
-        self._moved = self.moved(c, g, loss)
-
-    def moved(self, c, g, loss) -> torch.Tensor:
-        "Eq. 11: `c - ν g/||g||` per image (and the loss recorded)."
         self.losses.append(loss.detach().cpu())
         norm = g.flatten(1).norm(dim=1).clamp_min(1e-12).view(-1, 1, 1)
-        return (c - self.nu * g / norm).detach()
+        moved = (c - self.nu * g / norm).detach()           # eq. 11
+        if same: s.cond = moved
+        else: self._moved = moved                           # the next step's embedding (after_step)
 
     def after_step(self, s):
         if self._moved is not None: s.cond, self._moved = self._moved, None
