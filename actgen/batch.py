@@ -25,7 +25,7 @@ def run_grid(base: TrainConfig, methods: list[str], seeds: list[int], root: str 
     for m in methods:
         for sd in seeds:
             run = root/m/f'seed{sd}'
-            if not _finished(run, base.epochs):
+            if not _finished(run, base.classifier.epochs):
                 if run.exists():
                     k = 0
                     while run.with_name(f'{run.name}.incomplete-{k}').exists(): k += 1
@@ -83,7 +83,7 @@ def generated_stats(run: str | Path,
     import torch
     from actgen.acquire import predict_proba
     from actgen.data import GeneratedSet
-    from actgen.evaluate import knn_distances
+    from actgen.measures import knn_distances
     run = Path(run); gset = GeneratedSet(run); recs = gset.records
     if not recs: return dict(run=str(run), n=0)
     g = gset.load(pool.classes, pool.size, pool.channels, recs)
@@ -99,7 +99,7 @@ def generated_stats(run: str | Path,
         k, j = map(torch.tensor, zip(*guided))
         out['guide_distance'] = (x[k] - pool.images[j].float() / 255).flatten(1).norm(dim=1).median().item()
     if real_per_class:   # per class, generated / real mean pairwise distance (a random `real_per_class` real images), averaged
-        from actgen.evaluate import diversity
+        from actgen.measures import diversity
         rng = torch.Generator().manual_seed(seed); real = []
         for c in y.unique().tolist():
             idx = (pool.labels == c).nonzero()[:, 0]

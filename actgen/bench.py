@@ -142,7 +142,7 @@ def measure(fns: dict,             # name -> function making one batch
 def bench_classifier(kind: str, n_classes: int, channels: int, image_size: int, device) -> tuple:
     "The frozen classifier of the adversarial loss and of GALOT, with random weights: `(model, input_size, name)`."
     import torchvision
-    from actgen.train import build_classifier
+    from actgen.classifier import build_classifier
     if kind == 'auto': kind = 'resnet50' if channels == 3 and image_size >= 128 else 'small-cnn'
     if kind == 'resnet50': model, size = torchvision.models.resnet50(weights=None, num_classes=n_classes), 224
     elif kind == 'small-cnn': model, size = build_classifier('small-cnn', n_classes, channels), min(image_size, 32)
@@ -399,7 +399,7 @@ def format_results(res: dict) -> str:
 
 # %% ../nbs/11_bench.ipynb #a2ef099c
 def bench_parser() -> argparse.ArgumentParser:
-    from actgen.cli import OneLineParser
+    from actgen.config import OneLineParser
     p = OneLineParser(prog='actgen_bench', formatter_class=argparse.ArgumentDefaultsHelpFormatter,
                       description='Time diffusers\' StableDiffusionPipeline against actgen\'s sampler unguided, with attentive '
                                   'image guidance, with full ActGen guidance, and GALOT, side by side; print a table and write JSON.')
@@ -446,5 +446,5 @@ def _bench(argv=None) -> dict:
 
 def actgen_bench_cli(argv=None):
     "Console script `actgen_bench`."
-    from actgen.cli import run_cli
+    from actgen.config import run_cli
     return run_cli(_bench, argv, 'actgen_bench')

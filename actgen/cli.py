@@ -5,84 +5,25 @@
 # %% ../nbs/08_cli.ipynb #1fed18f2
 from __future__ import annotations
 import argparse, sys, time
-from dataclasses import fields
 from pathlib import Path
 
 import torch
 
 from .core import ActgenError, image_grid, save_figure
-from .train import TrainConfig, run_experiment, resume_experiment, METHODS, CLASSIFIERS
+from .config import HelpFormatter, OneLineParser, add_settings, run_cli, settings_from_args
+from .methods import METHODS
+from .run_dir import prepare_run_dir, resolve_device
+from .train import TrainConfig, run_experiment, resume_experiment
 
 # %% auto #0
-__all__ = ['OneLineParser', 'HelpFormatter', 'run_cli', 'train_parser', 'actgen_train', 'generate_parser', 'generate_to_folder',
-           'actgen_generate']
-
-# %% ../nbs/08_cli.ipynb #c6ad271d
-class OneLineParser(argparse.ArgumentParser):
-    "argparse whose errors are one line (no usage block) and exit with code 2."
-    def error(self, message):
-        self.exit(2, f"{self.prog}: error: {message} (see --help)\n")
-
-class HelpFormatter(argparse.ArgumentDefaultsHelpFormatter):
-    "Show each option's default, except where there is nothing to show (None, a flag) or the help already says it."
-    def _get_help_string(self, action):
-        if action.default in (None, False) or 'default' in (action.help or ''): return action.help
-        return super()._get_help_string(action)
-
-def run_cli(fn, argv=None, prog='actgen'):
-    "Run `fn(argv)` as a console script: None on success; an ActgenError becomes one line on stderr and exit code 2."
-    from actgen.distributed import shutdown_distributed
-    try: fn(argv)
-    except ActgenError as e:
-        print(f"{prog}: error: {e}", file=sys.stderr); sys.exit(2)
-    except KeyboardInterrupt:
-        print(f"{prog}: interrupted; everything written so far is complete", file=sys.stderr); sys.exit(130)
-    finally: shutdown_distributed()      # a torchrun / accelerate launch process leaves its group
+__all__ = ['train_parser', 'actgen_train', 'generate_parser', 'generate_to_folder', 'actgen_generate']
 
 # %% ../nbs/08_cli.ipynb #7ae32e2e
-_HELP = {  # one line each, shown by --help
-    'dataset': 'dataset: fashion-mnist, cifar10, digits, or folder:PATH',
-    'labeled': 'size of the class-balanced labeled subset the classifier sees',
-    'val_frac': 'share of the labeled subset held out to find hard samples',
-    'arch': f"classifier: {', '.join(CLASSIFIERS)}, or auto (small-cnn for grayscale, resnet18 for colour)",
-    'epochs': 'training epochs', 'batch_size': 'classifier batch size', 'lr': 'peak learning rate (SGD, cosine)',
-    'weight_decay': 'weight decay',
-    'method': f"generation method: {', '.join(METHODS)}",
-    'images_per_epoch': 'images generated per epoch (the budget K)',
-    'gen_fraction': 'generate during this first share of the epochs',
-    'merge_val': 'merge the validation split into training when generation stops (0 or 1)',
-    'threshold': 'hard sample = true-class confidence below this (default: misclassified)',
-    'generator': 'text-to-image model: embedded:NAME, a diffusers folder, a hub id, or auto (= embedded:<dataset>)',
-    'steps': 'DDPM sampling steps', 'guidance_scale': "classifier-free guidance scale s (default: the generator's recommended one, from its actgen.json, else 7.5)",
-    'gen_batch_size': 'images per sampling batch', 'template': "prompt template, {} is the class name",
-    'seed': 'random seed of the run', 'device': 'cpu, cuda, cuda:N, or auto',
-    'image_strength': 'image-guidance strength i: guidance fades out after about i steps',
-    'ig_variant': 'guided variant of eq. 6: posterior (default), trajectory (official code), paper (as printed)',
-    'mask_threshold': 'binarise the attention mask at this level (default: soft mask in [0,1])',
-    'lam': 'weight lambda of the adversarial loss', 'margin': 'contrastive hinge margin rho',
-    'nu': 'text-embedding step size nu', 'grad_steps': 'sampling steps with gradient guidance (the first ones)',
-    'bank_cap': 'memory-bank latents kept per class',
-    'grad_update': "next (eq. 11, the official code): a guided step's own UNet pass gives the gradient, and the moved embedding "
-                   'is the next step\'s; same: one more pass per guided step, and the moved embedding is used at once',
-    'grad_checkpointing': "1: recompute the UNet's and VAE's activations in the backward passes of gradient guidance and GALOT "
-                          '(on an H200 at batch 16 with --clf-decode classifier: peak memory 24.4 -> 10.6 GB, 2%% slower)',
-    'clf_decode': "x0 decoded for the classifier's losses (adversarial, GALOT): full, or classifier = at the classifier's "
-                  'input size, a cheaper and approximate gradient for latent models (no effect in pixel space)',
-    'acquisition': 'GALOT acquisition: entropy, margin, least-confidence, pseudo-label-ce',
-    'galot_eps': "GALOT epsilon-ball radius, relative to the norm of the prompt's embedding",
-    'galot_iters': 'GALOT ascent steps', 'galot_samples': 'GALOT images averaged per gradient',
-    'galot_flow': 'GALOT gradient flow: last (last step only), last-k, per-step',
-    'galot_tokens': 'GALOT tokens that move: all, class, non-pad',
-}
-
 def train_parser() -> argparse.ArgumentParser:
     p = OneLineParser(prog='actgen_train', description='Train a classifier with actively generated hard samples '
                       '(ActGen, Algorithm 1). With no options: the embedded default experiment on Fashion-MNIST.',
                       formatter_class=HelpFormatter)
-    for f in fields(TrainConfig):
-        typ = {'bool': int, 'float | None': float}.get(str(f.type), {'int': int, 'float': float, 'str': str}.get(str(f.type), str))
-        p.add_argument('--' + f.name.replace('_', '-'), type=typ, default=f.default, help=_HELP.get(f.name, f.name),
-                       **({'choices': list(METHODS)} if f.name == 'method' else {}))
+    add_settings(p, TrainConfig, choices=dict(method=METHODS))
     p.add_argument('--out', type=Path, default=None, help='run directory (default: runs/<dataset>-<method>-<time>)')
     p.add_argument('--resume', type=Path, default=None, metavar='RUN_DIR',
                    help='continue the run in RUN_DIR from its last checkpoint (its own settings are used; other options are ignored)')
@@ -106,8 +47,7 @@ def _train(argv=None):
         return rows
     if world > 1 and args.out is None:
         raise ActgenError(f"{world} processes must share one run directory: give --out (the default name has the start time in it)")
-    cfg = TrainConfig(**{f.name: getattr(args, f.name) for f in fields(TrainConfig)})
-    cfg.merge_val, cfg.grad_checkpointing = bool(cfg.merge_val), bool(cfg.grad_checkpointing)
+    cfg = settings_from_args(TrainConfig, args)
     out = args.out or Path('runs')/f"{cfg.dataset.replace(':', '_').replace('/', '_')}-{cfg.method}-{time.strftime('%Y%m%d-%H%M%S')}"
     rows = run_experiment(cfg, out, progress=not args.quiet)
     last = rows[-1]
@@ -143,14 +83,13 @@ def generate_to_folder(model: str, out: Path, classes: list[str] | None = None, 
     from actgen.data import GeneratedSet, make_prompt
     from actgen.generator import load_generator
     from actgen.sampler import generate
-    from actgen.train import prepare_run_dir, _resolve_device
     if n < 1: raise ActgenError(f"--n must be positive, got {n}")
     if not prompts and not classes: raise ActgenError("give --classes or --prompts")
     names = list(prompts) if prompts else list(classes)
     all_prompts = [p if prompts else make_prompt(c, template) for p, c in zip(names, names) for _ in range(n)]
     labels = torch.tensor([i for i in range(len(names)) for _ in range(n)])
     seeds = [seed + j for j in range(len(all_prompts))]
-    gen = load_generator(model, device=_resolve_device(device))      # fails before anything is written
+    gen = load_generator(model, device=resolve_device(device))      # fails before anything is written
     out = prepare_run_dir(out)
     imgs = generate(gen, all_prompts, seeds, steps=steps, guidance_scale=guidance_scale, batch_size=batch_size, progress=progress)
     recs = GeneratedSet(out).add(imgs, labels, [{'class': names[y], 'method': 'text-to-image', 'epoch': None, 'guide_id': None,

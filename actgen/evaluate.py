@@ -14,12 +14,12 @@ from tqdm.auto import tqdm
 from .core import ActgenError, default_device, write_json
 from .data import ImageSet, conform, load_dataset, make_prompt
 from .generator import recommended_guidance_scale
+from .measures import _pct, diversity, knn_distances, near_copies
 
 # %% auto #0
-__all__ = ['BARS', 'generate_per_class', 'as_dataset_images', 'mean_pairwise_distance', 'diversity', 'knn_distances',
-           'near_copies', 'round_trip', 'reconstruction_diversity', 'reconstruction_fidelity', 'reference_classifier',
-           'speed_benchmark', 'evaluate_at', 'evaluate_generator', 'save_class_grid', 'format_report', 'eval_parser',
-           'actgen_eval_generator_cli']
+__all__ = ['BARS', 'generate_per_class', 'as_dataset_images', 'round_trip', 'reconstruction_diversity', 'reconstruction_fidelity',
+           'reference_classifier', 'speed_benchmark', 'evaluate_at', 'evaluate_generator', 'save_class_grid',
+           'format_report', 'eval_parser', 'actgen_eval_generator_cli']
 
 # %% ../nbs/10_generator_eval.ipynb #fbc306f6
 def generate_per_class(gen, classes: list[str], n_per_class: int = 100, steps: int = 40, guidance_scale: float = 7.5,
@@ -35,43 +35,6 @@ def generate_per_class(gen, classes: list[str], n_per_class: int = 100, steps: i
 def as_dataset_images(images: torch.Tensor, size: int, channels: int) -> torch.Tensor:
     "Generated float images as the dataset stores images: resized, converted, uint8."
     return (conform(images.cpu(), size, channels) * 255).round().to(torch.uint8)
-
-# %% ../nbs/10_generator_eval.ipynb #0a236316
-def _flat(x: torch.Tensor) -> torch.Tensor:
-    x = x.float() / 255 if x.dtype == torch.uint8 else x.float()
-    return x.flatten(1)
-
-def mean_pairwise_distance(x: torch.Tensor) -> float:
-    "Mean L2 distance over all pairs of distinct images in `x`."
-    f = _flat(x)
-    if len(f) < 2: return float('nan')
-    d = torch.cdist(f.double(), f.double())
-    return (d.sum() / (len(f) * (len(f) - 1))).item()
-
-def diversity(gen_x, gen_y, real_x, real_y, classes) -> dict:
-    "Per class: mean pairwise distance of generated and of real images, and their ratio."
-    out = {}
-    for c, name in enumerate(classes):
-        g, r = mean_pairwise_distance(gen_x[gen_y == c]), mean_pairwise_distance(real_x[real_y == c])
-        out[name] = dict(generated=round(g, 4), real=round(r, 4), ratio=round(g / r, 4) if r > 0 else float('nan'))
-    return out
-
-def knn_distances(queries: torch.Tensor, ref: torch.Tensor, k: int = 50, chunk: int = 256, device=None) -> torch.Tensor:
-    "Distances `(n, k)` from each query to its `k` nearest images of `ref`, ascending."
-    device = device or ('cuda' if torch.cuda.is_available() else 'cpu')
-    R = _flat(ref).to(device); out = []
-    for b in range(0, len(queries), chunk):
-        q = _flat(queries[b:b + chunk]).to(device)
-        out.append(torch.cdist(q, R).topk(min(k, len(R)), dim=1, largest=False).values.cpu())
-    return torch.cat(out).double()
-
-def near_copies(knn: torch.Tensor, alpha: float = 0.5) -> torch.Tensor:
-    "Which queries are near-copies: nearest distance < `alpha` x the mean distance to the k nearest (Carlini et al. 2023)."
-    return knn[:, 0] < alpha * knn.mean(1)
-
-def _pct(d: torch.Tensor) -> dict:
-    q = torch.quantile(d.float(), torch.tensor([0.0, 0.01, 0.05, 0.5]))
-    return dict(min=round(q[0].item(), 3), p1=round(q[1].item(), 3), p5=round(q[2].item(), 3), median=round(q[3].item(), 3))
 
 # %% ../nbs/10_generator_eval.ipynb #8a9e984e
 @torch.no_grad()
@@ -102,7 +65,7 @@ def reference_classifier(dataset: str, train: ImageSet | None = None, test: Imag
                          epochs: int = 10, seed: int = 0, device=None, cache: str | Path | None = None,
                          fit_fn=None, progress: bool = True):
     "A classifier trained on the real training split of `dataset` and its test accuracy: `(model, test_acc)`; cached in `cache` if given."
-    from actgen.train import accuracy, build_classifier, default_arch, fit_classifier
+    from actgen.classifier import accuracy, build_classifier, default_arch, fit_classifier
     device = torch.device(device) if device not in (None, 'auto') else default_device()
     train = train if train is not None else load_dataset(dataset, 'train')
     test = test if test is not None else load_dataset(dataset, 'test')
@@ -273,7 +236,7 @@ def format_report(r: dict) -> str:
 
 # %% ../nbs/10_generator_eval.ipynb #5c7df2d3
 def eval_parser() -> argparse.ArgumentParser:
-    from actgen.cli import OneLineParser
+    from actgen.config import OneLineParser
     p = OneLineParser(prog='actgen_eval_generator', formatter_class=argparse.ArgumentDefaultsHelpFormatter,
                       description='Measure a text-to-image generator against the bars: fidelity, diversity, near-copies, CPU speed.')
     p.add_argument('--model', default='embedded:fashion-mnist', help='the generator: embedded:NAME, a diffusers folder, or a hub id')
@@ -310,5 +273,5 @@ def _eval(argv=None):
 
 def actgen_eval_generator_cli(argv=None):
     "Console script `actgen_eval_generator`."
-    from actgen.cli import run_cli
+    from actgen.config import run_cli
     return run_cli(_eval, argv, 'actgen_eval_generator')

@@ -96,7 +96,7 @@ class ExploreSession:
 def load_run_classifier(run_dir: str | Path, device='cpu') -> tuple[torch.nn.Module, dict]:
     "The classifier of an `actgen_train` run directory (its last checkpoint) and the run's config."
     from actgen.core import read_json
-    from actgen.train import build_classifier
+    from actgen.classifier import build_classifier
     run_dir = Path(run_dir)
     if not (run_dir/'checkpoint.pt').exists(): raise ActgenError(f"'{run_dir}' has no checkpoint.pt to take a classifier from")
     info = read_json(run_dir/'config.json')
@@ -119,7 +119,7 @@ def make_session(dataset: str = 'fashion-mnist',     # a dataset name of `load_d
     "An `ExploreSession`: generator, classifier, held-out split (with the same seed and sizes as `actgen_train`)."
     from actgen.data import balanced_subset, load_dataset, train_val_split
     from actgen.generator import load_generator
-    from actgen.train import fit_classifier
+    from actgen.classifier import fit_classifier
     device = default_device() if device in (None, 'auto') else torch.device(device)
     if isinstance(classifier, (str, Path)):
         classifier, cfg = load_run_classifier(classifier, device)

@@ -395,7 +395,7 @@ def model_size_mb(folder: str | Path) -> float:
 
 # %% ../nbs/09_fit_generator.ipynb #73f887b2
 def fit_parser() -> argparse.ArgumentParser:
-    from actgen.cli import OneLineParser
+    from actgen.config import OneLineParser
     p = OneLineParser(prog='actgen_fit_generator', description='Train a small text-conditioned latent diffusion model (VAE, CLIP text encoder, '
                                   'cross-attention UNet, DDPM) on a dataset and save it in the diffusers format.')
     p.add_argument('--dataset', default='fashion-mnist', help='training data: fashion-mnist, cifar10, cifar10:PATH, digits, folder:PATH; only its train split is used (default: fashion-mnist)')
@@ -438,5 +438,5 @@ def _fit(argv=None):
 
 def actgen_fit_generator_cli(argv=None):
     "Console script `actgen_fit_generator`."
-    from actgen.cli import run_cli
+    from actgen.config import run_cli
     return run_cli(_fit, argv, 'actgen_fit_generator')

@@ -5,17 +5,31 @@
 # %% ../nbs/05b_galot.ipynb #5e552ac3
 from __future__ import annotations
 from dataclasses import dataclass, field
+from typing import ClassVar, Literal
 
 import torch
 from torch.utils.checkpoint import checkpoint
 
 from .core import ActgenError
+from .config import cli
 from .sampler import SamplerCallback, sample, predict_x0, ddpm_coefficients
 from .acquire import get_acquisition
 from .guidance import DECODES, noise_grad_in_cond
 
 # %% auto #0
-__all__ = ['RecordTail', 'acquisition_and_grad', 'token_mask', 'project', 'EmbeddingResult', 'optimize_embedding']
+__all__ = ['GalotConfig', 'RecordTail', 'acquisition_and_grad', 'token_mask', 'project', 'EmbeddingResult', 'optimize_embedding']
+
+# %% ../nbs/05b_galot.ipynb #bce81cae
+@dataclass
+class GalotConfig:
+    "GALOT: the text embedding optimised in an epsilon-ball for an acquisition function."
+    cli_prefix: ClassVar[str] = 'galot_'
+    acquisition: str = field(default='entropy', metadata=cli('acquisition'))  # GALOT acquisition: entropy, margin, least-confidence, pseudo-label-ce
+    eps: float = 0.1                                 # GALOT epsilon-ball radius, relative to the norm of the prompt's embedding
+    iters: int = 10                                  # GALOT ascent steps
+    samples: int = 6                                 # GALOT images averaged per gradient
+    flow: Literal['last', 'last-k', 'per-step'] = 'last'  # GALOT gradient flow: last (last step only), last-k, per-step
+    tokens: Literal['all', 'class', 'non-pad'] = 'all'    # GALOT tokens that move: all, class, non-pad
 
 # %% ../nbs/05b_galot.ipynb #e254cef0
 class RecordTail(SamplerCallback):
@@ -96,13 +110,13 @@ class EmbeddingResult:
     scores: list = field(default_factory=list)   # mean acquisition before each ascent step (and after the last)
 
 def optimize_embedding(gen, prompt: str, label: int, classifier,
-                       acquisition: str = 'entropy', # an ACQUISITIONS name, or 'random' for the random-direction control
-                       eps: float = 0.1,             # radius, relative to the norm of the movable embedding
+                       acquisition: str = GalotConfig.acquisition, # an ACQUISITIONS name, or 'random' for the random-direction control
+                       eps: float = GalotConfig.eps, # radius, relative to the norm of the movable embedding
                        norm: str = 'l2',             # 'l2' or 'linf'
-                       n_iter: int = 10, step: float | None = None,  # ascent steps; step size (default eps/5)
-                       n_samples: int = 6,           # images averaged per gradient
-                       tokens: str = 'all', class_name: str | None = None,
-                       flow: str = 'last', k: int = 1, steps: int = 40, guidance_scale: float = 7.5,
+                       n_iter: int = GalotConfig.iters, step: float | None = None,  # ascent steps; step size (default eps/5)
+                       n_samples: int = GalotConfig.samples, # images averaged per gradient
+                       tokens: str = GalotConfig.tokens, class_name: str | None = None,
+                       flow: str = GalotConfig.flow, k: int = 1, steps: int = 40, guidance_scale: float = 7.5,
                        size: int | None = None, channels: int | None = None, seed: int = 0,
                        decode: str = 'full',         # x0 for the classifier: full decode, or at its input size ('classifier')
                        like: EmbeddingResult | None = None) -> EmbeddingResult:  # random control: match this result's norm

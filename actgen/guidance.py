@@ -6,21 +6,41 @@
 from __future__ import annotations
 import math
 from contextlib import nullcontext
+from dataclasses import dataclass
+from typing import Literal, get_args
 from pathlib import Path
 
 import torch
 import torch.nn.functional as F
 
 from .core import ActgenError, atomic_write
-from .sampler import SamplerCallback, predict_x0
+from .sampler import Decode, SamplerCallback, predict_x0
 from .attention import capture_paused
 
 # %% auto #0
-__all__ = ['DECODES', 'UPDATES', 'image_guidance_weight', 'confidence_to_strength', 'ImageGuidance', 'MemoryBank', 'BankOnDevice',
-           'contrastive_loss', 'adversarial_loss', 'noise_grad_in_cond', 'GradientGuidance', 'DecodeGradientProbe']
+__all__ = ['IGVariant', 'GradUpdate', 'DECODES', 'UPDATES', 'ActGenConfig', 'image_guidance_weight', 'confidence_to_strength',
+           'ImageGuidance', 'MemoryBank', 'BankOnDevice', 'contrastive_loss', 'adversarial_loss', 'noise_grad_in_cond',
+           'GradientGuidance', 'DecodeGradientProbe']
+
+# %% ../nbs/05_guidance.ipynb #ba58e46d
+IGVariant = Literal['posterior', 'trajectory', 'paper']
+GradUpdate = Literal['next', 'same']
+
+@dataclass
+class ActGenConfig:
+    "Attentive image guidance (eq. 6-8) and gradient guidance on the text embedding (eq. 9-11)."
+    image_strength: float = 12.5        # image-guidance strength i: guidance fades out after about i steps
+    ig_variant: IGVariant = 'posterior' # guided variant of eq. 6: posterior (default), trajectory (official code), paper (as printed)
+    mask_threshold: float | None = None # binarise the attention mask at this level (default: soft mask in [0,1])
+    lam: float = 0.1                    # weight lambda of the adversarial loss
+    margin: float = 200.0               # contrastive hinge margin rho
+    nu: float = 0.05                    # text-embedding step size nu
+    grad_steps: int = 10                # sampling steps with gradient guidance (the first ones)
+    grad_update: GradUpdate = 'next'    # next (eq. 11, the official code): a guided step's own UNet pass gives the gradient, and the moved embedding is the next step's; same: one more pass per guided step, and the moved embedding is used at once
+    bank_cap: int = 4096                # memory-bank latents kept per class
 
 # %% ../nbs/05_guidance.ipynb #9196842b
-def image_guidance_weight(step: int, strength: float | torch.Tensor = 12.5) -> torch.Tensor:
+def image_guidance_weight(step: int, strength: float | torch.Tensor = ActGenConfig.image_strength) -> torch.Tensor:
     "γ for the step index (0 = noisiest): `1 - sigmoid(step - strength)`."
     return 1 - torch.sigmoid(torch.as_tensor(step - strength, dtype=torch.float32))
 
@@ -32,10 +52,10 @@ class ImageGuidance(SamplerCallback):
     "Pull each sample toward its guide image's latent (IG); with `use_mask`, only inside the attention mask (AIG)."
     order = 10
     def __init__(self, guide_latents: torch.Tensor,     # `(B, C, h, w)`: `gen.encode_images(guides)`
-                 strength: float | torch.Tensor = 12.5, # i, or one per image (see `confidence_to_strength`)
+                 strength: float | torch.Tensor = ActGenConfig.image_strength, # i, or one per image (see `confidence_to_strength`)
                  use_mask: bool = True,                 # read `s.extra['mask']` (from `AttentionMask`)
-                 variant: str = 'posterior'):           # 'posterior', 'trajectory' or 'paper'
-        if variant not in ('posterior', 'trajectory', 'paper'): raise ActgenError(f"unknown image-guidance variant {variant!r}")
+                 variant: IGVariant = ActGenConfig.ig_variant):
+        if variant not in get_args(IGVariant): raise ActgenError(f"unknown image-guidance variant {variant!r}")
         self.x0g, self.strength, self.use_mask, self.variant = guide_latents, strength, use_mask, variant
 
     def before_sampling(self, s):
@@ -62,7 +82,7 @@ class ImageGuidance(SamplerCallback):
 # %% ../nbs/05_guidance.ipynb #0adc7b6f
 class MemoryBank:
     "Per-class store of earlier generated latents (flattened), capped, persistable."
-    def __init__(self, cap: int = 4096, sample_n: int = 1024):
+    def __init__(self, cap: int = ActGenConfig.bank_cap, sample_n: int = 1024):
         self.cap, self.sample_n, self.bank = cap, sample_n, {}
 
     def add(self, latents: torch.Tensor, labels):
@@ -98,7 +118,7 @@ class BankOnDevice:
         return self.moved[y]
 
 # %% ../nbs/05_guidance.ipynb #1d04d668
-def contrastive_loss(x0: torch.Tensor, labels, bank: MemoryBank, margin: float = 200.,
+def contrastive_loss(x0: torch.Tensor, labels, bank: MemoryBank, margin: float = ActGenConfig.margin,
                      generator=None) -> torch.Tensor:  # one torch.Generator, or a list of one per image
     "Eq. 9 per image: mean over bank entries of `max(ρ - ||x0 - B_i||, 0)` (0 where the class bank is empty)."
     out = []
@@ -114,7 +134,7 @@ def adversarial_loss(images: torch.Tensor, labels, classifier, size: int, channe
     logits = classifier(conform(images, size, channels))
     return -F.cross_entropy(logits.float(), torch.as_tensor(labels, device=logits.device), reduction='none')
 
-DECODES = ('full', 'classifier')  # how x0 is decoded for a classifier (see `Generator.decode_latents`)
+DECODES = get_args(Decode)
 
 def noise_grad_in_cond(s, cond: torch.Tensor) -> torch.Tensor:
     "The CFG noise prediction at the current step, differentiable in `cond` only: the unconditional half runs without a graph."
@@ -125,7 +145,7 @@ def noise_grad_in_cond(s, cond: torch.Tensor) -> torch.Tensor:
     e_c = unet(x, t, encoder_hidden_states=cond).sample
     return e_u + s.guidance_scale * (e_c - e_u)
 
-UPDATES = ('next', 'same')   # when GradientGuidance's moved embedding is used (see its docstring)
+UPDATES = get_args(GradUpdate)   # when GradientGuidance's moved embedding is used (see its docstring)
 
 class GradientGuidance(SamplerCallback):
     """In the first `n_steps` steps, move the text embedding by `-ν ∇L/||∇L||`, L = L_contra + λ L_adv (eq. 11).
@@ -136,11 +156,12 @@ class GradientGuidance(SamplerCallback):
     def __init__(self, labels, bank: MemoryBank | None = None, classifier=None,
                  size: int | None = None, channels: int | None = None,   # the classifier's input
                  adv_mask: torch.Tensor | None = None,                   # which images use L_adv (curriculum)
-                 lam: float = 0.1, margin: float = 200., nu: float = 0.05, n_steps: int = 10,
+                 lam: float = ActGenConfig.lam, margin: float = ActGenConfig.margin, nu: float = ActGenConfig.nu,
+                 n_steps: int = ActGenConfig.grad_steps,
                  add_to_bank: bool = True,
                  seed: int | list[int] = 0,   # one seed per image, or a base seed for all
-                 decode: str = 'full',        # x0 for the classifier: 'full' decode, or at the 'classifier''s input size
-                 update: str = 'next'):       # the moved embedding is the 'next' step's (eq. 11), or this one's ('same')
+                 decode: Decode = 'full',     # x0 for the classifier: 'full' decode, or at the 'classifier''s input size
+                 update: GradUpdate = ActGenConfig.grad_update):  # the moved embedding is the 'next' step's (eq. 11), or this one's ('same')
         if decode not in DECODES: raise ActgenError(f"decode must be one of {', '.join(DECODES)}, got {decode!r}")
         if update not in UPDATES: raise ActgenError(f"update must be one of {', '.join(UPDATES)}, got {update!r}")
         self.update, self._moved, self._bank = update, None, None

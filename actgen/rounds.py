@@ -5,7 +5,8 @@
 # %% ../nbs/07c_rounds.ipynb #b05d823e
 from __future__ import annotations
 import json, math, sys, time
-from dataclasses import dataclass, asdict, fields, replace
+from dataclasses import dataclass, field, replace
+from typing import Literal, get_args
 from pathlib import Path
 
 import torch
@@ -16,19 +17,25 @@ import actgen
 from .core import ActgenError, image_grid, read_json, save_figure, seed_everything, write_json, write_text
 from .data import GeneratedSet, ImageSet, balanced_subset, concat, dataset_info, load_dataset
 from .acquire import ACQUISITIONS, predict_proba
-from .train import (CLASSIFIERS, EpochContext, TrainConfig, accuracy, build_classifier, default_arch, get_method,
-                          lock_run_dir, make_optimizer, prepare_run_dir, train_epoch, with_recommended_guidance, write_metrics,
-                          _resolve_device)
+from .config import HelpFormatter, OneLineParser, Settings, add_settings, from_dict, settings_from_args, to_flat
+from .sampler import GenerationConfig
+from .galot import GalotConfig
+from .classifier import ClassifierConfig, accuracy, build_classifier, default_arch, make_optimizer, train_epoch
+from .methods import EpochContext, get_method
+from .run_dir import lock_run_dir, prepare_run_dir, resolve_device, write_metrics
+from .train import TrainConfig, with_recommended_guidance
 
 # %% auto #0
-__all__ = ['POOL_STRATEGIES', 'GEN_METHODS', 'GENERATED_KEYS', 'uncertainty', 'penultimate_features', 'kcenter_greedy',
-           'query_pool', 'RoundsConfig', 'train_round', 'generate_round', 'load_extra', 'eval_set', 'initial_indices',
-           'plot_rounds', 'resume_rounds', 'run_rounds', 'transfer_table', 'transfer_markdown', 'run_rounds_grid',
-           'summarize_rounds', 'compare_methods', 'compare_markdown', 'rounds_markdown', 'plot_rounds_grid',
-           'rounds_generated_stats', 'generated_markdown', 'is_rounds_argv', 'rounds_parser', 'rounds_main']
+__all__ = ['PoolStrategy', 'POOL_STRATEGIES', 'RoundsMethod', 'GEN_METHODS', 'GENERATED_KEYS', 'uncertainty',
+           'penultimate_features', 'kcenter_greedy', 'query_pool', 'RoundsConfig', 'train_round', 'generate_round',
+           'load_extra', 'eval_set', 'initial_indices', 'plot_rounds', 'resume_rounds', 'run_rounds', 'transfer_table',
+           'transfer_markdown', 'run_rounds_grid', 'summarize_rounds', 'compare_methods', 'compare_markdown',
+           'rounds_markdown', 'plot_rounds_grid', 'rounds_generated_stats', 'generated_markdown', 'is_rounds_argv',
+           'rounds_parser', 'rounds_main']
 
 # %% ../nbs/07c_rounds.ipynb #06225c05
-POOL_STRATEGIES = ('none', 'random', 'entropy', 'margin', 'least-confidence', 'coreset')
+PoolStrategy = Literal['none', 'random', 'entropy', 'margin', 'least-confidence', 'coreset']
+POOL_STRATEGIES = get_args(PoolStrategy)
 
 def uncertainty(probs: torch.Tensor, strategy: str) -> torch.Tensor:
     "Per-image score (higher = query first) of the pool's probabilities `(N, C)` for an uncertainty strategy."
@@ -78,48 +85,35 @@ def query_pool(strategy: str, model: nn.Module,
     return cand[score.argsort(descending=True, stable=True)[:b]]
 
 # %% ../nbs/07c_rounds.ipynb #0a3c1105
-GEN_METHODS = ('real', 'random', 'galot', 'galot-random')
+RoundsMethod = Literal['real', 'random', 'galot', 'galot-random']
+GEN_METHODS = get_args(RoundsMethod)
 
 @dataclass
-class RoundsConfig:
-    dataset: str = 'fashion-mnist'       # dataset name (fashion-mnist, cifar10, digits, folder:PATH)
+class RoundsConfig(Settings):
+    "A rounds run: the initial set, the pool queries and the generation of each round, and the components' settings (nested)."
+    dataset: str = 'fashion-mnist'       # dataset: fashion-mnist, cifar10, digits, or folder:PATH
     initial: int = 1000                  # size of the class-balanced initial labeled set
-    rounds: int = 5                      # active-learning rounds after round 0
-    query: str = 'random'                # pool strategy: none, random, entropy, margin, least-confidence, coreset
+    rounds: int = field(default=5, metadata=dict(metavar='N'))  # active-learning rounds after round 0
+    query: PoolStrategy = 'random'              # pool query strategy
     query_size: int = 1000               # B: real images queried (and labeled by the oracle) per round
-    pool_size: int | None = None         # score a random subset of the pool of this size per round (None: all)
-    method: str = 'galot'                # generation per round: real (none), random, galot, galot-random
+    pool_size: int | None = None         # score a random subset of the unlabeled pool of this size per round (default: all of it)
+    method: RoundsMethod = 'galot'            # generation per round
     gen_per_class: int = 10              # M: images generated per class per round
-    retrain: str = 'scratch'             # scratch (a new classifier each round, as GALOT) or continue
-    extra_data: list | None = None       # run directories whose generated images (with their manifest) join training
-    arch: str = 'auto'                   # classifier: small-cnn, resnet18, vgg-small, mobilenet-small, or auto
-    epochs: int = 20                     # training epochs per round
-    batch_size: int = 64
-    lr: float = 0.05
-    weight_decay: float = 5e-4
-    test_size: int | None = None         # evaluate on a class-balanced subset of the test split (None: all of it)
-    generator: str = 'auto'              # model: embedded:NAME, a folder, a hub id; auto = embedded:<dataset>
-    steps: int = 40                      # DDPM steps
-    guidance_scale: float | None = None  # None: the generator's recommended scale, else 7.5
-    gen_batch_size: int = 64
-    template: str = 'a photo of a {}'    # prompt template
-    acquisition: str = 'entropy'         # GALOT: entropy, margin, least-confidence, pseudo-label-ce
-    galot_eps: float = 0.1               # GALOT: epsilon-ball radius, relative to the embedding's norm
-    galot_eps_schedule: str = 'constant' # GALOT: constant, or linear (eps * round / rounds)
-    galot_iters: int = 10                # GALOT: ascent steps
-    galot_samples: int = 6               # GALOT: images averaged per gradient
-    galot_flow: str = 'last'             # GALOT: gradient through the last step, last-k, or per-step
-    galot_tokens: str = 'all'            # GALOT: which tokens move: all, class, non-pad
-    clf_decode: str = 'full'             # GALOT: x0 decoded for the classifier: full, or classifier (at its input size)
-    grad_checkpointing: bool = False     # GALOT: recompute UNet/VAE activations in its backward passes (less GPU memory)
-    seed: int = 0
-    device: str = 'auto'
+    retrain: Literal['scratch', 'continue'] = 'scratch'  # scratch (a new classifier each round, as GALOT) or continue
+    extra_data: list | None = field(default=None, metadata=dict(metavar='RUN_DIR'))  # a run directory whose generated images (with their manifest labels) join training; repeat for several
+    test_size: int | None = None         # evaluate on a class-balanced subset of the test split of this size (default: all of it)
+    galot_eps_schedule: Literal['constant', 'linear'] = 'constant'  # GALOT epsilon over rounds: constant, or linear (eps * round / rounds)
+    seed: int = 0                        # random seed of the run
+    device: str = 'auto'                 # cpu, cuda, cuda:N, or auto
+    classifier: ClassifierConfig = field(default_factory=lambda: ClassifierConfig(batch_size=64))
+    gen: GenerationConfig = field(default_factory=GenerationConfig)
+    galot: GalotConfig = field(default_factory=GalotConfig)
 
     def check(self):
         "Raise ActgenError for values no run can use."
         if self.rounds < 0: raise ActgenError(f"--rounds must be >= 0, got {self.rounds}")
         if self.initial < 1: raise ActgenError(f"--initial must be positive, got {self.initial}")
-        if self.epochs < 1: raise ActgenError(f"--epochs must be positive, got {self.epochs}")
+        if self.classifier.epochs < 1: raise ActgenError(f"--epochs must be positive, got {self.classifier.epochs}")
         if self.query not in POOL_STRATEGIES: raise ActgenError(f"unknown query strategy '{self.query}'; choose one of {', '.join(POOL_STRATEGIES)}")
         if self.method not in GEN_METHODS: raise ActgenError(f"--method in rounds must be one of {', '.join(GEN_METHODS)}, got '{self.method}'")
         if self.query_size < 0 or self.gen_per_class < 0: raise ActgenError("--query-size and --gen-per-class must be >= 0")
@@ -135,33 +129,31 @@ class RoundsConfig:
 
     def eps_at(self, r: int) -> float:
         "ε of round `r` (1-based)."
-        return self.galot_eps * (r / max(1, self.rounds) if self.galot_eps_schedule == 'linear' else 1)
+        return self.galot.eps * (r / max(1, self.rounds) if self.galot_eps_schedule == 'linear' else 1)
 
     def resolved(self) -> 'RoundsConfig':
         "This config with the generator's recommended guidance scale filled in where it is None (what config.json records)."
         return with_recommended_guidance(self)
 
     def train_config(self, r: int) -> TrainConfig:
-        "The `TrainConfig` a generation method reads in round `r`."
-        shared = {f.name for f in fields(TrainConfig)} & {f.name for f in fields(RoundsConfig)}
-        kw = {k: getattr(self, k) for k in shared}
-        return TrainConfig(**{**kw, 'method': self.method, 'galot_eps': self.eps_at(r), 'epochs': self.epochs})
+        "The `TrainConfig` a generation method reads in round `r`: the same components, with round `r`'s ε."
+        return TrainConfig(dataset=self.dataset, method=self.method, seed=self.seed, device=self.device,
+                           classifier=replace(self.classifier), gen=replace(self.gen), galot=replace(self.galot, eps=self.eps_at(r)))
 
     @property
-    def generator_source(self) -> str:
-        return f'embedded:{self.dataset}' if self.generator == 'auto' else self.generator
+    def generator_source(self) -> str: return self.gen.source(self.dataset)
 
 # %% ../nbs/07c_rounds.ipynb #71b2406e
 def train_round(data: ImageSet, cfg: RoundsConfig, arch: str, seed: int, device, flip: bool = True,
                 model: nn.Module | None = None, opt=None):
-    "Train a classifier on `data` for `cfg.epochs` (a new one, or `model` further); returns `(model, optimizer, last loss)`."
+    "Train a classifier on `data` for `cfg.classifier.epochs` (a new one, or `model` further); returns `(model, optimizer, last loss)`."
     seed_everything(seed)
     if model is None:
         model = build_classifier(arch, len(data.classes), data.channels).to(device)
-        opt = make_optimizer(model, cfg.lr, cfg.weight_decay)
+        opt = make_optimizer(model, cfg.classifier.lr, cfg.classifier.weight_decay)
     g = torch.Generator().manual_seed(seed); loss = float('nan')
-    for e in range(cfg.epochs):
-        loss = train_epoch(model, opt, data.images, data.labels, e, cfg.epochs, cfg.lr, cfg.batch_size, flip=flip, generator=g)
+    for e in range(cfg.classifier.epochs):
+        loss = train_epoch(model, opt, data.images, data.labels, e, cfg.classifier.epochs, cfg.classifier.lr, cfg.classifier.batch_size, flip=flip, generator=g)
     return model.eval(), opt, loss
 
 def generate_round(gen, cfg: RoundsConfig, r: int, model: nn.Module, like: ImageSet):
@@ -234,7 +226,8 @@ def resume_rounds(run_dir: str | Path, progress: bool = True) -> list[dict]:
     "Continue the rounds run in `run_dir` after its last finished round."
     run_dir = Path(run_dir)
     if not (run_dir/'config.json').exists(): raise ActgenError(f"'{run_dir}' holds no run to resume (no config.json)")
-    return run_rounds(RoundsConfig(**read_json(run_dir/'config.json')['config']), run_dir, progress, resume=True)
+    cfg = from_dict(RoundsConfig, read_json(run_dir/'config.json')['config'], where=str(run_dir/'config.json'))
+    return run_rounds(cfg, run_dir, progress, resume=True)
 
 def run_rounds(cfg: RoundsConfig, run_dir: str | Path, progress: bool = True, resume: bool = False) -> list[dict]:
     "Round 0 on the initial labeled set, then `cfg.rounds` rounds of query + generate + retrain; returns one metrics row per round."
@@ -246,7 +239,7 @@ def run_rounds(cfg: RoundsConfig, run_dir: str | Path, progress: bool = True, re
                           f"free some space and continue with `actgen_train --resume {run_dir}`") from None
 
 def _run_rounds(cfg, run_dir, progress, resume):
-    cfg = cfg.check().resolved(); device = _resolve_device(cfg.device)
+    cfg = cfg.check().resolved(); device = resolve_device(cfg.device)
     full = load_dataset(cfg.dataset, 'train'); test = eval_set(cfg)
     initial = initial_indices(full, cfg.initial, cfg.seed)
     extra = load_extra(cfg.extra_data, full)
@@ -254,13 +247,13 @@ def _run_rounds(cfg, run_dir, progress, resume):
     if cfg.generates and cfg.rounds > 0:
         from actgen.generator import load_generator
         gen = load_generator(cfg.generator_source, device=device)
-        if cfg.grad_checkpointing: gen.enable_gradient_checkpointing()
-    arch = default_arch(full) if cfg.arch == 'auto' else cfg.arch
+        if cfg.gen.grad_checkpointing: gen.enable_gradient_checkpointing()
+    arch = default_arch(full) if cfg.classifier.arch == 'auto' else cfg.classifier.arch
     flip = dataset_info(cfg.dataset).hflip
     if resume: run_dir = Path(run_dir); lock = lock_run_dir(run_dir)
     else:
         run_dir, lock = prepare_run_dir(run_dir, lock=True)
-        write_json(run_dir/'config.json', dict(kind='rounds', config=asdict(cfg), arch=arch, actgen_version=actgen.__version__,
+        write_json(run_dir/'config.json', dict(kind='rounds', config=to_flat(cfg), arch=arch, actgen_version=actgen.__version__,
                    generator=cfg.generator_source if gen is not None else None, classes=full.classes,
                    sizes=dict(train=len(full), initial=len(initial), test=len(test), extra=len(extra) if extra else 0)))
     try: return _rounds(cfg, run_dir, full, test, initial, extra, gen, arch, flip, device, progress)
@@ -272,7 +265,7 @@ def _rounds(cfg, run_dir, full, test, initial, extra, gen, arch, flip, device, p
         st = torch.load(ck, map_location=device, weights_only=False)
         labeled, rows, start = [torch.tensor(q, dtype=torch.long) for q in st['labeled']], st['metrics'], st['round'] + 1
         model = build_classifier(arch, len(full.classes), full.channels).to(device); model.load_state_dict(st['model'])
-        opt = make_optimizer(model, cfg.lr, cfg.weight_decay); opt.load_state_dict(st['optimizer']); model.eval()
+        opt = make_optimizer(model, cfg.classifier.lr, cfg.classifier.weight_decay); opt.load_state_dict(st['optimizer']); model.eval()
     n = gset.prune(lambda rec: rec.get('round', 0) < start) if gset.manifest.exists() else 0   # images of an unfinished round
     if progress and n: print(f'resuming after round {start - 1}: dropped {n} image(s) of the unfinished round')
     bar = tqdm(range(start, cfg.rounds + 1), desc=f'{cfg.query}+{cfg.method} rounds', disable=not progress,
@@ -325,13 +318,13 @@ def transfer_table(run_dirs: list, archs=('small-cnn', 'vgg-small', 'mobilenet-s
     "Per architecture: test accuracy trained on each run's final labeled set without and with its generated images."
     res = {a: ([], []) for a in archs}
     for rd in map(Path, run_dirs):
-        c = read_json(rd/'config.json'); cfg = replace(RoundsConfig(**c['config']), epochs=epochs or c['config']['epochs'])
+        c = read_json(rd/'config.json'); cfg = from_dict(RoundsConfig, {**c['config'], **({'epochs': epochs} if epochs else {})})
         full = load_dataset(cfg.dataset, 'train'); test = eval_set(cfg); pos = {i: k for k, i in enumerate(full.ids)}
         lab = read_json(rd/'labeled.json'); real = full.subset([pos[i] for i in lab['initial'] + sum(lab['rounds'], [])])
         gs = GeneratedSet(rd)
         if len(gs) == 0: raise ActgenError(f"'{rd}' holds no generated images to transfer")
         both = concat(real, gs.load(full.classes, full.size, full.channels))
-        dev, flip = _resolve_device(cfg.device if device == 'auto' else device), dataset_info(cfg.dataset).hflip
+        dev, flip = resolve_device(cfg.device if device == 'auto' else device), dataset_info(cfg.dataset).hflip
         for a in archs:
             for k, data in enumerate((real, both)):
                 if progress: print(f'{rd}: {a}, {"with" if k else "without"} generated images')
@@ -363,8 +356,8 @@ def _finished_rounds(run: Path, rounds: int) -> bool:
 
 def _same_settings(run: Path, cfg: RoundsConfig):
     "Refuse to keep or resume a run made with other settings (the device may differ)."
-    have, want = read_json(run/'config.json')['config'], json.loads(json.dumps(asdict(cfg.resolved())))
-    default = json.loads(json.dumps(asdict(RoundsConfig())))   # a setting added later: older runs used its default
+    have, want = read_json(run/'config.json')['config'], json.loads(json.dumps(to_flat(cfg.resolved())))
+    default = json.loads(json.dumps(to_flat(RoundsConfig())))   # a setting added later: older runs used its default
     old = {k: have.get(k, default.get(k)) for k in want}
     diff = sorted(k for k in want if k != 'device' and old[k] != want[k])
     if diff: raise ActgenError(f"'{run}' holds a run with other settings ({', '.join(f'{k}={old[k]!r}' for k in diff[:4])}); "
@@ -377,10 +370,10 @@ def run_rounds_grid(base: RoundsConfig, queries: list[str], methods: list[str], 
     "Run every (query, method, seed) with the other settings of `base` into `root/<query>+<method>/seed<k>`; finished runs are kept."
     runs = []
     for q in queries:
-        acq = q if acquisition_from_query and q in ACQUISITIONS and q != 'random' else base.acquisition
+        acq = q if acquisition_from_query and q in ACQUISITIONS and q != 'random' else base.galot.acquisition
         for m in methods:
             for s in seeds:
-                run, cfg = Path(root)/f'{q}+{m}'/f'seed{s}', replace(base, query=q, method=m, seed=s, acquisition=acq)
+                run, cfg = Path(root)/f'{q}+{m}'/f'seed{s}', base.updated(query=q, method=m, seed=s, acquisition=acq)
                 if (run/'config.json').exists(): _same_settings(run, cfg)
                 if not _finished_rounds(run, base.rounds):
                     if progress: print(f'{q} + {m}, seed {s}')
@@ -508,17 +501,6 @@ def generated_markdown(stats: list[dict], method: str = 'galot', control: str = 
     return '\n'.join(out) + '\n'
 
 # %% ../nbs/07c_rounds.ipynb #335526db
-_HELP = {
-    'initial': 'size of the class-balanced initial labeled set', 'rounds': 'active-learning rounds after round 0',
-    'query': f"pool query strategy: {', '.join(POOL_STRATEGIES)}", 'query_size': 'B: real images queried per round',
-    'pool_size': 'score a random subset of the unlabeled pool of this size per round (default: all of it)',
-    'epochs': 'training epochs per round',
-    'method': f"generation per round: {', '.join(GEN_METHODS)}", 'gen_per_class': 'M: images generated per class per round',
-    'retrain': 'scratch (a new classifier each round, as GALOT) or continue', 'test_size': 'evaluate on a class-balanced subset of the test split of this size (default: all of it)',
-    'extra_data': 'a run directory whose generated images (with their manifest labels) join training; repeat for several',
-    'galot_eps_schedule': 'GALOT epsilon over rounds: constant, or linear (eps * round / rounds)',
-}
-
 def is_rounds_argv(argv=None) -> bool:
     "Does an `actgen_train` command line ask for rounds (`--rounds`, or `--resume` of a rounds run)?"
     argv = list(sys.argv[1:] if argv is None else argv)
@@ -531,19 +513,12 @@ def is_rounds_argv(argv=None) -> bool:
     return False
 
 def rounds_parser():
-    "The options of `actgen_train --rounds N`, one per field of `RoundsConfig`."
-    from actgen.cli import OneLineParser, HelpFormatter, _HELP as TRAIN_HELP
+    "The options of `actgen_train --rounds N`, one per setting of `RoundsConfig` (its nested configs included)."
     p = OneLineParser(prog='actgen_train', formatter_class=HelpFormatter, usage='actgen_train --rounds N [options]',
                       description='Active-learning rounds (GALOT): round 0 trains on the initial labeled set; each round queries '
                       'the real pool and/or generates images per class from optimised embeddings, then retrains. '
                       'Continue an interrupted run with `actgen_train --resume RUN_DIR`.')
-    for f in fields(RoundsConfig):
-        name, typ = '--' + f.name.replace('_', '-'), str(f.type)
-        kw = dict(default=f.default, help={**TRAIN_HELP, **_HELP}.get(f.name, f.name))
-        if f.name == 'extra_data': p.add_argument(name, action='append', metavar='RUN_DIR', **kw); continue
-        kw['type'] = {'int': int, 'bool': int, 'float': float, 'int | None': int, 'float | None': float}.get(typ, str)
-        if f.name in ('query', 'method', 'retrain'): kw['choices'] = {'query': POOL_STRATEGIES, 'method': GEN_METHODS, 'retrain': ('scratch', 'continue')}[f.name]
-        p.add_argument(name, **({'metavar': 'N'} if f.name == 'rounds' else {}), **kw)
+    add_settings(p, RoundsConfig)
     p.add_argument('--out', type=Path, default=None, help='run directory (default: runs/<dataset>-rounds-<query>-<method>-<time>)')
     p.add_argument('--resume', type=Path, default=None, metavar='RUN_DIR', help='continue the rounds run in RUN_DIR after its last finished round')
     p.add_argument('--quiet', action='store_true', help='no progress bars')
@@ -554,8 +529,7 @@ def rounds_main(argv=None) -> list[dict]:
     a = rounds_parser().parse_args(argv)
     if a.resume is not None: rows, out = resume_rounds(a.resume, progress=not a.quiet), a.resume
     else:
-        cfg = RoundsConfig(**{f.name: getattr(a, f.name) for f in fields(RoundsConfig)})
-        cfg.grad_checkpointing = bool(cfg.grad_checkpointing)
+        cfg = settings_from_args(RoundsConfig, a)
         out = a.out or Path('runs')/f"{cfg.dataset.replace(':', '_').replace('/', '_')}-rounds-{cfg.query}-{cfg.method}-{time.strftime('%Y%m%d-%H%M%S')}"
         rows = run_rounds(cfg, out, progress=not a.quiet)
     last = rows[-1]

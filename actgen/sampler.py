@@ -7,16 +7,18 @@ from __future__ import annotations
 import warnings
 from contextlib import ExitStack
 from dataclasses import dataclass, field
+from typing import Literal
 
 import torch
 from tqdm.auto import tqdm
 
 from .core import ActgenError, image_generators
+from .config import cli
 from .generator import Generator, recommended_guidance_scale
 
 # %% auto #0
-__all__ = ['SamplerCallback', 'run_callbacks', 'SamplerState', 'ddpm_coefficients', 'predict_x0', 'SampleResult', 'sample',
-           'generate']
+__all__ = ['Decode', 'SamplerCallback', 'run_callbacks', 'SamplerState', 'ddpm_coefficients', 'predict_x0', 'SampleResult',
+           'sample', 'GenerationConfig', 'generate']
 
 # %% ../nbs/03_sampler.ipynb #c4c9197c
 class SamplerCallback:
@@ -157,6 +159,24 @@ def sample(gen: Generator,
     if decode:
         with torch.no_grad(): images = gen.decode_latents(s.latents)
     return SampleResult(images, s.latents, s)
+
+# %% ../nbs/03_sampler.ipynb #25f860d9
+Decode = Literal['full', 'classifier']   # how x0 is decoded for a classifier (see `Generator.decode_latents`)
+
+@dataclass
+class GenerationConfig:
+    "How images are sampled: the model, the loop, the prompt."
+    generator: str = 'auto'              # text-to-image model: embedded:NAME, a diffusers folder, a hub id, or auto (= embedded:<dataset>)
+    steps: int = 40                      # DDPM sampling steps
+    guidance_scale: float | None = None  # classifier-free guidance scale s (default: the generator's recommended one, from its actgen.json, else 7.5)
+    batch_size: int = field(default=64, metadata=cli('gen_batch_size'))  # images per sampling batch
+    template: str = 'a photo of a {}'    # prompt template, {} is the class name
+    clf_decode: Decode = 'full'  # x0 decoded for a classifier's loss (adversarial, GALOT): full, or at the classifier's input size (cheaper, approximate; no effect in pixel space)
+    grad_checkpointing: bool = False     # recompute the UNet's and VAE's activations in the backward passes of guidance and GALOT (less GPU memory, a little slower)
+
+    def source(self, dataset: str) -> str:
+        "The model to load for `dataset` (auto: its embedded model)."
+        return f'embedded:{dataset}' if self.generator == 'auto' else self.generator
 
 # %% ../nbs/03_sampler.ipynb #c1129b6a
 def generate(gen: Generator,

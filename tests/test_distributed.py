@@ -57,7 +57,7 @@ def _ddp_steps(shard, batch_size):
 
 def _train_steps(batch_size, shard, wrap=lambda m: m):
     "Two epochs of `train_epoch` on a batch-norm-free model (where DDP must equal one process exactly)."
-    from actgen.train import train_epoch, make_optimizer
+    from actgen.classifier import train_epoch, make_optimizer
     torch.manual_seed(0)
     model = nn.Sequential(nn.Conv2d(1, 4, 3, padding=1), nn.ReLU(), nn.Flatten(), nn.Linear(4 * 8 * 8, 3))
     opt = make_optimizer(model, 0.1); net = wrap(model)
@@ -82,12 +82,14 @@ def test_sharded_generation_equals_unsharded(tiny_generator, method):
     from actgen.data import load_dataset, balanced_subset
     from actgen.acquire import select_hard_samples
     from actgen.distributed import SINGLE, Shard
-    from actgen.train import EpochContext, TrainConfig, build_classifier, get_method, merge_generated
+    from actgen.classifier import build_classifier
+    from actgen.methods import EpochContext, get_method, merge_generated
+    from actgen.train import TrainConfig
     gen = load_generator(str(tiny_generator), device='cpu')
     val = balanced_subset(load_dataset('digits', 'train'), 30, seed=0)
     torch.manual_seed(0); clf = build_classifier('small-cnn', 10, 1).eval()
     hard = select_hard_samples(torch.full((len(val), 10), 0.1), val.labels, None)   # all misclassified (ties at class 0 aside)
-    cfg = TrainConfig(dataset='digits', steps=3, gen_batch_size=4, bank_cap=64, galot_iters=2, galot_samples=2)
+    cfg = TrainConfig.of(dataset='digits', steps=3, gen_batch_size=4, bank_cap=64, galot_iters=2, galot_samples=2)
     n = 7 if method != 'galot' else 13     # GALOT deals out classes: 13 images = 3 classes of 2 and 7 of 1
 
     def epochs(shards):

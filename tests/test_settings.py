@@ -1,0 +1,38 @@
+"Settings declared once: run directories written before the settings were nested (flat config.json, committed fixtures) are read into the nested configs and resume."
+import json, shutil, subprocess
+from pathlib import Path
+import pytest
+from actgen.config import from_dict, to_flat
+from actgen.core import ActgenError
+from actgen.train import TrainConfig
+from actgen.rounds import RoundsConfig
+from helpers import BIN, ENV
+
+FIX = Path(__file__).parent/'fixtures'/'run-0.1'
+
+def test_flat_train_config_reads_into_nested():
+    flat = json.loads((FIX/'train-config.json').read_text())['config']
+    cfg = from_dict(TrainConfig, flat)
+    assert (cfg.method, cfg.labeled, cfg.classifier.epochs, cfg.classifier.batch_size) == ('actgen', 300, 3, 128)
+    assert (cfg.gen.steps, cfg.gen.guidance_scale, cfg.gen.batch_size) == (10, 2.5, 64)
+    assert (cfg.actgen.margin, cfg.actgen.grad_update, cfg.galot.eps, cfg.galot.acquisition) == (200.0, 'next', 0.1, 'entropy')
+    assert to_flat(cfg) == flat          # the same keys and values as the old flat file: nothing lost or renamed
+
+def test_flat_rounds_config_reads_into_nested():
+    flat = json.loads((FIX/'rounds-config.json').read_text())['config']
+    cfg = from_dict(RoundsConfig, flat)
+    assert (cfg.rounds, cfg.query, cfg.classifier.epochs, cfg.galot.iters, cfg.test_size) == (2, 'entropy', 2, 2, 500)
+    assert to_flat(cfg) == flat
+
+def test_unknown_key_is_named():
+    flat = json.loads((FIX/'train-config.json').read_text())['config']
+    with pytest.raises(ActgenError, match="unknown setting 'colour'"): from_dict(TrainConfig, {**flat, 'colour': 'red'})
+
+def test_old_run_directory_resumes(tmp_path):
+    "A run directory of the flat format (without the later grad_update) continues under `actgen_train --resume`."
+    run = tmp_path/'old'; run.mkdir(); shutil.copy(FIX/'digits-real-config.json', run/'config.json')
+    r = subprocess.run([str(BIN/'actgen_train'), '--resume', str(run), '--quiet'], capture_output=True, text=True, env=ENV, timeout=300)
+    assert r.returncode == 0, r.stderr
+    rows = json.loads((run/'metrics.json').read_text())
+    assert len(rows) == 1 and 0 <= rows[0]['test_acc'] <= 1
+    assert json.loads((run/'config.json').read_text())['config']['labeled'] == 100     # its settings are the recorded ones
