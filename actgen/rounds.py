@@ -14,7 +14,9 @@ from tqdm.auto import tqdm
 
 import actgen
 from .core import ActgenError, image_grid, read_json, save_figure, seed_everything, write_json, write_text
-from .data import GeneratedSet, ImageSet, balanced_subset, concat, dataset_info, load_dataset
+from .imageset import ImageSet, concat
+from .data import balanced_subset, dataset_info, load_dataset
+from .genset import GeneratedSet
 from .acquire import ACQUISITIONS, predict_proba
 from .train import (CLASSIFIERS, EpochContext, TrainConfig, accuracy, build_classifier, default_arch, get_method,
                           lock_run_dir, make_optimizer, prepare_run_dir, train_epoch, with_recommended_guidance, write_metrics,

@@ -17,8 +17,9 @@ from tqdm.auto import tqdm
 import actgen
 from .core import (ActgenError, atomic_write, default_device, image_grid, read_json, save_figure, seed_everything,
                          write_json)
-from .data import (GeneratedSet, ImageSet, augment, balanced_subset, concat, dataset_info, load_dataset, make_prompt,
-                         train_val_split)
+from .imageset import ImageSet, concat
+from .data import augment, balanced_subset, dataset_info, load_dataset, make_prompt, train_val_split
+from .genset import GeneratedSet
 from .acquire import predict_proba, select_hard_samples
 from .guidance import DECODES, UPDATES
 from .distributed import (SINGLE, Shard, all_sum, barrier, broadcast_object, gather_objects, init_distributed, on_main,
