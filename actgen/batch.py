@@ -82,7 +82,7 @@ def generated_stats(run: str | Path,
     "What a run generated, measured: fidelity and confidence under `reference`, accuracy of `baseline` on it, distances to the guides and to the nearest real image, and within-class diversity relative to real images."
     import torch
     from actgen.acquire import predict_proba
-    from actgen.data import GeneratedSet
+    from actgen.genset import GeneratedSet
     from actgen.measures import knn_distances
     run = Path(run); gset = GeneratedSet(run); recs = gset.records
     if not recs: return dict(run=str(run), n=0)

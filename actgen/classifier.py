@@ -13,7 +13,8 @@ import torch.nn.functional as F
 from tqdm.auto import tqdm
 
 from .core import ActgenError, default_device, seed_everything
-from .data import ImageSet, augment
+from .imageset import ImageSet
+from .data import augment
 from .acquire import predict_proba
 from .distributed import SINGLE, Shard, all_sum
 

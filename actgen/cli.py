@@ -80,7 +80,8 @@ def generate_to_folder(model: str, out: Path, classes: list[str] | None = None, 
                        n: int = 8, template: str = 'a photo of a {}', steps: int = 40, guidance_scale: float | None = None,
                        batch_size: int = 64, seed: int = 0, device: str = 'auto', progress: bool = True):
     "Generate `n` images per class or prompt into `out` (PNGs, manifest.jsonl, grid.png); returns the records."
-    from actgen.data import GeneratedSet, make_prompt
+    from actgen.data import make_prompt
+    from actgen.genset import GeneratedSet
     from actgen.generator import load_generator
     from actgen.sampler import generate
     if n < 1: raise ActgenError(f"--n must be positive, got {n}")

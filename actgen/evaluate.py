@@ -12,7 +12,8 @@ import torch
 from tqdm.auto import tqdm
 
 from .core import ActgenError, default_device, write_json
-from .data import ImageSet, conform, load_dataset, make_prompt
+from .imageset import ImageSet
+from .data import conform, load_dataset, make_prompt
 from .generator import recommended_guidance_scale
 from .measures import _pct, diversity, knn_distances, near_copies
 

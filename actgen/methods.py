@@ -12,7 +12,8 @@ import torch.nn as nn
 import torch.nn.functional as F
 
 from .core import ActgenError
-from .data import ImageSet, make_prompt
+from .imageset import ImageSet
+from .data import make_prompt
 from .distributed import SINGLE, Shard
 from .classifier import focal_loss, weighted_ce
 

@@ -15,7 +15,9 @@ from tqdm.auto import tqdm
 
 import actgen
 from .core import ActgenError, image_grid, read_json, save_figure, seed_everything, write_json, write_text
-from .data import GeneratedSet, ImageSet, balanced_subset, concat, dataset_info, load_dataset
+from .imageset import ImageSet, concat
+from .data import balanced_subset, dataset_info, load_dataset
+from .genset import GeneratedSet
 from .acquire import ACQUISITIONS, predict_proba
 from .config import HelpFormatter, OneLineParser, Settings, add_settings, from_dict, settings_from_args, to_flat
 from .sampler import GenerationConfig

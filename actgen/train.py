@@ -16,7 +16,9 @@ from tqdm.auto import tqdm
 import actgen
 from .core import ActgenError, image_grid, read_json, save_figure, seed_everything, write_json
 from .config import Settings, from_dict, to_flat
-from .data import GeneratedSet, ImageSet, balanced_subset, concat, dataset_info, load_dataset, train_val_split
+from .imageset import ImageSet, concat
+from .data import balanced_subset, dataset_info, load_dataset, train_val_split
+from .genset import GeneratedSet
 from .generator import load_generator, recommended_guidance_scale
 from .sampler import GenerationConfig
 from .guidance import DECODES, UPDATES, ActGenConfig, IGVariant

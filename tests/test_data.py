@@ -6,8 +6,9 @@ import pytest
 import torch
 
 from actgen.core import ActgenError
-from actgen.data import (FASHION_CLASSES, FASHION_MNIST_DIR, CIFAR10_CLASSES, GeneratedSet, balanced_subset, dataset_classes,
+from actgen.data import (FASHION_CLASSES, FASHION_MNIST_DIR, CIFAR10_CLASSES, balanced_subset, dataset_classes,
                          load_dataset, train_val_split)
+from actgen.genset import GeneratedSet
 
 CI_ZIP = Path(__file__).resolve().parents[1].parent/'shared'/'data'/'cifar10_ci_1k200_jpg.zip'
 
