@@ -28,8 +28,8 @@ def test_train_fashion_mnist_random(tmp_path, tiny_generator):
 @pytest.mark.parametrize('args,msg', [
     (['--dataset', 'imagenet-9000'], 'unknown dataset'),
     (['--epochs', '-1'], 'epochs must be positive'),
-    (['--clf-decode', 'half'], '--clf-decode must be one of full, classifier'),
-    (['--grad-update', 'later'], '--grad-update must be one of next, same'),
+    (['--clf-decode', 'half'], "--clf-decode: invalid choice: 'half' (choose from 'full', 'classifier')"),
+    (['--grad-update', 'later'], "--grad-update: invalid choice: 'later' (choose from 'next', 'same')"),
     (['--dataset', 'digits', '--labeled', '100000'], 'labeled'),
     (['--generator', '/no/such/model', '--dataset', 'digits', '--labeled', '50'], 'not found'),
     (['--generator', 'someone/uncached-model', '--dataset', 'digits', '--labeled', '50'], 'hf download'),
