@@ -4,22 +4,20 @@
 
 # %% ../nbs/09_fit_generator.ipynb #053a401a
 from __future__ import annotations
-import argparse, copy, csv, json, math, shutil, sys, time
-from dataclasses import dataclass, field, asdict, fields, replace
+import argparse, copy, json, shutil, time
+from dataclasses import dataclass, asdict, fields, replace
 from pathlib import Path
 
 import torch
-import torch.nn.functional as F
-from tqdm.auto import tqdm
 
-from .core import ActgenError, append_line, atomic_write, default_device, seed_everything, write_json
+from .core import ActgenError, default_device, seed_everything, write_json
 from .data import PROMPT_TEMPLATES, balanced_subset, conform, dataset_info, load_dataset, make_prompt, prompt_name
 from .generator import Generator, build_generator, save_generator
+from .stage import Stage, run_stage, set_weights, _autocast, _save_ckpt
 
 # %% auto #0
-__all__ = ['PRESETS', 'FitConfig', 'get_config', 'prompt_words', 'prompt_table', 'lr_at', 'min_snr_weights', 'ema_update',
-           'train_vae', 'encode_dataset', 'train_unet', 'fit_generator', 'model_size_mb', 'fit_parser', 'embed_model',
-           'actgen_fit_generator_cli']
+__all__ = ['PRESETS', 'FitConfig', 'get_config', 'prompt_words', 'prompt_table', 'min_snr_weights', 'train_vae', 'encode_dataset',
+           'train_unet', 'fit_generator', 'model_size_mb', 'fit_parser', 'embed_model', 'actgen_fit_generator_cli']
 
 # %% ../nbs/09_fit_generator.ipynb #f10884aa
 @dataclass
@@ -106,13 +104,6 @@ def prompt_table(gen: Generator, classes, templates=PROMPT_TEMPLATES) -> tuple[t
     ids = gen.tokenize([make_prompt(c, t) for t in templates for c in classes])
     return ids.view(len(templates), len(classes), -1), gen.tokenize([''])[0]
 
-def lr_at(step: int, total: int, base: float, warmup: int) -> float:
-    "Linear warmup over `warmup` steps, then cosine decay to 0 at `total`."
-    warmup = min(warmup, max(1, total // 10))
-    if step < warmup: return base * (step + 1) / warmup
-    p = (step - warmup) / max(1, total - warmup)
-    return base * 0.5 * (1 + math.cos(math.pi * min(1.0, p)))
-
 def min_snr_weights(scheduler, t: torch.Tensor, gamma: float | None) -> torch.Tensor:
     "Per-sample weights of the epsilon loss: min(SNR, gamma)/SNR (Hang et al. 2023); ones when gamma is None."
     if gamma is None: return torch.ones(len(t), device=t.device)
@@ -120,42 +111,7 @@ def min_snr_weights(scheduler, t: torch.Tensor, gamma: float | None) -> torch.Te
     snr = a / (1 - a)
     return snr.clamp(max=gamma) / snr
 
-@torch.no_grad()
-def ema_update(ema: list[torch.Tensor], params: list[torch.Tensor], decay: float):
-    "ema <- decay * ema + (1 - decay) * params."
-    torch._foreach_lerp_(ema, params, 1 - decay)
-
-# %% ../nbs/09_fit_generator.ipynb #1697f236
-class _StageClock:
-    def __init__(self, start_step: int, deadline: float | None, probe: int = 20, now=time.time):
-        self.start, self.deadline, self.probe, self.now = start_step, deadline, probe, now
-        self.marks, self.rate, self.cap, self.second = {}, None, None, None
-    def fitted_total(self, step: int, total: int) -> int | None:
-        "Call after each step; returns a new total (at most the first one) when the deadline needs one."
-        done = step - self.start
-        if done in (self.probe, 2 * self.probe): self.marks[done] = self.now()
-        look = done == 2 * self.probe or done == self.second
-        if not look or self.probe not in self.marks: return None
-        since = self.probe if done == 2 * self.probe else 2 * self.probe   # the second look skips the first window's steps
-        self.rate = (done - since) / max(1e-6, self.now() - self.marks[since])
-        if self.deadline is None: return None
-        fit = step + int(max(0.0, self.deadline - self.now()) * self.rate * 0.97)
-        if self.cap is None: self.cap, self.second = total, max(4 * self.probe, (fit - self.start) // 4)
-        fit = max(step + 1, min(fit, self.cap))
-        return fit if fit != total else None
-    def over(self) -> bool: return self.deadline is not None and self.now() > self.deadline
-
 # %% ../nbs/09_fit_generator.ipynb #dac30050
-def _save_ckpt(path: Path, st: dict):
-    with atomic_write(path) as tmp: torch.save(st, tmp)
-
-def _log(path: Path, stage: str, step: int, loss: float, lr: float, t0: float):
-    if not path.exists(): append_line(path, 'stage,step,loss,lr,seconds')
-    append_line(path, f'{stage},{step},{loss:.6f},{lr:.3e},{time.time() - t0:.1f}')
-
-def _autocast(device: torch.device):
-    return torch.autocast('cuda', dtype=torch.bfloat16) if device.type == 'cuda' else torch.autocast('cpu', enabled=False)
-
 def _batch(x: torch.Tensor, idx: torch.Tensor, flip: torch.Tensor | None) -> torch.Tensor:
     xb = x[idx]
     return torch.where(flip[:, None, None, None], xb.flip(-1), xb) if flip is not None else xb
@@ -166,47 +122,20 @@ def train_vae(vae, x: torch.Tensor, # float images `(N,C,H,W)` in [0,1] on the t
               progress: bool = True):
     "Train `vae` (in place) with L1 reconstruction + KL, continuing from the state `st`; returns the last mean loss."
     dev = x.device
-    vae.train().requires_grad_(True)
     opt = torch.optim.AdamW(vae.parameters(), lr=cfg.vae_lr, weight_decay=0.0)
-    if st.get('vae_opt'): opt.load_state_dict(st['vae_opt'])
     g = torch.Generator().manual_seed(st['seed'] * 7 + 1)
-    if st.get('vae_g') is not None: g.set_state(st['vae_g'])
-    step, total = st['vae_step'], st['cfg']['vae_steps']
-    clock = _StageClock(step, deadline if not st.get('vae_fitted') else None)
-    pbar = tqdm(total=total, initial=step, desc='vae', disable=not progress, mininterval=5)
-    t_start, last_ck, run_loss, n_loss, mean = time.time(), time.time(), torch.zeros((), device=dev), 0, float('nan')
-    secs0 = st.get('vae_seconds', 0.0)   # training time of earlier calls; each checkpoint records the total so far
-    while step < total:
+    def loss():
         idx = torch.randint(len(x), (cfg.vae_batch_size,), generator=g)
         fl = torch.rand(len(idx), generator=g) < 0.5 if flip else None
         xb = _batch(x, idx.to(dev), None if fl is None else fl.to(dev)) * 2 - 1
-        for pg in opt.param_groups: pg['lr'] = lr_at(step, total, cfg.vae_lr, 100)
         with _autocast(dev):
             post = vae.encode(xb).latent_dist
             rec = vae.decode(post.sample()).sample
         kl = post.kl().float().mean() / post.mean[0].numel()
-        loss = (rec.float() - xb).abs().mean() + cfg.kl_weight * kl
-        opt.zero_grad(set_to_none=True); loss.backward()
-        torch.nn.utils.clip_grad_norm_(vae.parameters(), cfg.grad_clip); opt.step()
-        step += 1; run_loss += loss.detach(); n_loss += 1
-        pbar.update(1)
-        new = clock.fitted_total(step, total)
-        if new is not None:
-            total = st['cfg']['vae_steps'] = new; st['vae_fitted'] = True; pbar.total = total; pbar.refresh()
-        if step % cfg.log_every == 0 or step == total:
-            mean = (run_loss / max(1, n_loss)).item(); run_loss, n_loss = torch.zeros((), device=dev), 0
-            _log(log, 'vae', step, mean, opt.param_groups[0]['lr'], st['t0']); pbar.set_postfix(loss=f'{mean:.4f}')
-        stop = clock.over()
-        if time.time() - last_ck > cfg.ckpt_minutes * 60 or step == total or stop:
-            st.update(vae_step=step, vae=vae.state_dict(), vae_opt=opt.state_dict(), vae_g=g.get_state(),
-                      vae_seconds=secs0 + time.time() - t_start)
-            _save_ckpt(ckpt, st); last_ck = time.time()
-        if stop: break
-    pbar.close()
-    if n_loss: mean = (run_loss / n_loss).item(); _log(log, 'vae', step, mean, opt.param_groups[0]['lr'], st['t0'])
-    st['vae_seconds'] = secs0 + time.time() - t_start
-    vae.eval().requires_grad_(False)
-    return mean
+        l = (rec.float() - xb).abs().mean() + cfg.kl_weight * kl
+        return l, l
+    stage = Stage('vae', 'vae_steps', {'vae': vae}, opt, cfg.vae_lr, 100, loss, {'g': g})
+    return run_stage(stage, st, cfg, ckpt, log, deadline, progress)[0]
 
 # %% ../nbs/09_fit_generator.ipynb #f10d46c3
 @torch.no_grad()
@@ -225,27 +154,15 @@ def train_unet(gen: Generator, lat: torch.Tensor, labels: torch.Tensor, table: t
                cfg: FitConfig, st: dict, ckpt: Path, log: Path, deadline: float | None = None, progress: bool = True):
     "Train `gen.unet` and `gen.text_encoder` jointly (in place) from the state `st`; keeps EMA weights in `st`; returns the last mean loss."
     dev = lat.device
-    mods = [gen.unet, gen.text_encoder]
-    for m in mods: m.train().requires_grad_(True)
-    params = [p for m in mods for p in m.parameters()]
+    params = [p for m in (gen.unet, gen.text_encoder) for p in m.parameters()]
     decay, no_decay = [p for p in params if p.ndim >= 2], [p for p in params if p.ndim < 2]
     opt = torch.optim.AdamW([{'params': decay, 'weight_decay': cfg.weight_decay}, {'params': no_decay, 'weight_decay': 0.0}],
                             lr=cfg.lr, betas=(0.9, 0.99), **({'fused': True} if dev.type == 'cuda' else {}))
-    if st.get('unet_opt'): opt.load_state_dict(st['unet_opt'])
-    ema = [p.detach().clone() for p in params] if st.get('ema') is None else [e.to(dev) for e in st['ema']]
     g = torch.Generator().manual_seed(st['seed'] * 7 + 2)
-    if st.get('unet_g') is not None: g.set_state(st['unet_g'])
     gd = torch.Generator(dev).manual_seed(st['seed'] * 7 + 3)
-    if st.get('unet_gd') is not None: gd.set_state(st['unet_gd'])
     sched = gen.scheduler; acp = sched.alphas_cumprod.to(dev)
-    T, C = table.shape[:2]; table, empty, labels = table.to(dev), empty.to(dev), labels.to(dev)
-    step, total = st['unet_step'], st['cfg']['steps']
-    clock = _StageClock(step, deadline if not st.get('unet_fitted') else None)
-    pbar = tqdm(total=total, initial=step, desc='unet', disable=not progress, mininterval=5)
-    t_start, last_ck, run_loss, n_loss, mean = time.time(), time.time(), torch.zeros((), device=dev), 0, float('nan')
-    secs0 = st.get('unet_seconds', 0.0)   # training time of earlier calls; each checkpoint records the total so far
-    B = cfg.batch_size
-    while step < total:
+    T, B = table.shape[0], cfg.batch_size; table, empty, labels = table.to(dev), empty.to(dev), labels.to(dev)
+    def loss():
         idx = torch.randint(len(lat), (B,), generator=g).to(dev)
         tmpl = torch.randint(T, (B,), generator=g).to(dev)
         drop = (torch.rand(B, generator=g) < cfg.p_uncond).to(dev)
@@ -255,44 +172,19 @@ def train_unet(gen: Generator, lat: torch.Tensor, labels: torch.Tensor, table: t
         t = torch.randint(0, sched.config.num_train_timesteps, (B,), generator=gd, device=dev)
         a = acp[t][:, None, None, None]
         xt = a.sqrt() * x0 + (1 - a).sqrt() * noise
-        for pg in opt.param_groups: pg['lr'] = lr_at(step, total, cfg.lr, cfg.warmup)
         with _autocast(dev):
             enc = gen.text_encoder(ids)[0]
             pred = gen.unet(xt, t, encoder_hidden_states=enc).sample
         per = (pred.float() - noise).pow(2).mean((1, 2, 3))
-        loss = (per * min_snr_weights(sched, t, cfg.snr_gamma)).mean()
-        opt.zero_grad(set_to_none=True); loss.backward()
-        torch.nn.utils.clip_grad_norm_(params, cfg.grad_clip); opt.step()
-        step += 1
-        ema_update(ema, [p.detach() for p in params], min(cfg.ema_decay, (1 + step) / (10 + step)))
-        run_loss += per.mean().detach(); n_loss += 1
-        pbar.update(1)
-        new = clock.fitted_total(step, total)
-        if new is not None:
-            total = st['cfg']['steps'] = new; st['unet_fitted'] = True; pbar.total = total; pbar.refresh()
-        if step % cfg.log_every == 0 or step == total:
-            mean = (run_loss / max(1, n_loss)).item(); run_loss, n_loss = torch.zeros((), device=dev), 0
-            _log(log, 'unet', step, mean, opt.param_groups[0]['lr'], st['t0']); pbar.set_postfix(loss=f'{mean:.4f}')
-        stop = clock.over()
-        if time.time() - last_ck > cfg.ckpt_minutes * 60 or step == total or stop:
-            st.update(unet_step=step, unet=gen.unet.state_dict(), text_encoder=gen.text_encoder.state_dict(),
-                      unet_opt=opt.state_dict(), ema=[e.detach().cpu() for e in ema], unet_g=g.get_state(), unet_gd=gd.get_state(),
-                      unet_seconds=secs0 + time.time() - t_start)
-            _save_ckpt(ckpt, st); last_ck = time.time()
-        if stop: break
-    pbar.close()
-    if n_loss: mean = (run_loss / n_loss).item(); _log(log, 'unet', step, mean, opt.param_groups[0]['lr'], st['t0'])
-    st['unet_seconds'] = secs0 + time.time() - t_start
-    st['unet_rate'] = clock.rate or st.get('unet_rate')   # a call with no steps left keeps the earlier figures
+        return (per * min_snr_weights(sched, t, cfg.snr_gamma)).mean(), per.mean()   # logged: the unweighted MSE
+    stage = Stage('unet', 'steps', {'unet': gen.unet, 'text_encoder': gen.text_encoder}, opt, cfg.lr, cfg.warmup, loss,
+                  {'g': g, 'gd': gd}, ema_decay=cfg.ema_decay)
+    mean, rate = run_stage(stage, st, cfg, ckpt, log, deadline, progress)
+    st['unet_rate'] = rate or st.get('unet_rate')   # a call with no steps left keeps the earlier figures
     if mean == mean: st['unet_loss'] = mean
-    for m in mods: m.eval().requires_grad_(False)
     return st.get('unet_loss', mean)
 
 # %% ../nbs/09_fit_generator.ipynb #6e4fca29
-def _set_weights(module, tensors):
-    with torch.no_grad():
-        for p, e in zip(module.parameters(), tensors): p.copy_(e.to(p.device, p.dtype))
-
 def _build(cfg: FitConfig, classes, folder: Path, channels: int, seed: int) -> Generator:
     return build_generator(prompt_words(classes), folder, image_size=cfg.image_size, image_channels=channels,
                            vae_channels=tuple(cfg.vae_channels), latent_channels=cfg.latent_channels,
@@ -300,6 +192,68 @@ def _build(cfg: FitConfig, classes, folder: Path, channels: int, seed: int) -> G
                            layers_per_block=cfg.layers_per_block, text_width=cfg.text_width, text_layers=cfg.text_layers,
                            text_heads=cfg.text_heads, max_length=cfg.max_length, head_dim=cfg.head_dim,
                            norm_groups=cfg.norm_groups, seed=seed, name='fit')
+
+def _start_run(dataset: str, out: Path, preset: str | None, seed: int, resume: bool, overrides: dict) -> tuple[FitConfig, dict]:
+    "The config and the training state: those of the checkpoint in `out` when resuming, else a new run's."
+    ckpt = out/'checkpoint.pt'
+    if ckpt.exists() and not resume:
+        raise ActgenError(f"'{out}' already holds a training run; pass resume=True (--resume) to continue it, or choose a new folder")
+    if resume and ckpt.exists():
+        st = torch.load(ckpt, map_location='cpu', weights_only=False)
+        if st['dataset'] != dataset: raise ActgenError(f"the checkpoint in '{out}' is for dataset {st['dataset']!r}, not {dataset!r}")
+        if (n := overrides.get('steps')) and n != st['cfg']['steps']:   # train a resumed run longer (or shorter)
+            if n < st['unet_step']: raise ActgenError(f"the run in '{out}' has already made {st['unet_step']} UNet steps; steps={n} is fewer")
+            st['cfg']['steps'], st['unet_fitted'] = n, True
+            if st['stage'] == 'done': st['stage'] = 'unet'
+        return FitConfig(**st['cfg']), st
+    kind = dataset.partition(':')[0]
+    name = preset or (kind if kind in PRESETS else 'fashion-mnist')
+    cfg = get_config(name, **overrides)
+    st = dict(cfg=asdict(cfg), preset=name, dataset=dataset, seed=seed, stage='vae', vae_step=0, unet_step=0, t0=time.time())
+    out.mkdir(parents=True, exist_ok=True)
+    return cfg, st
+
+def _load_data(dataset: str, cfg: FitConfig, seed: int, device):
+    ds = load_dataset(dataset, 'train')
+    if cfg.max_train and cfg.max_train < len(ds): ds = balanced_subset(ds, cfg.max_train, seed=seed)
+    flip = dataset_info(dataset).hflip if cfg.flip is None else cfg.flip
+    return ds, conform(ds.float(), cfg.image_size, ds.channels).to(device), flip
+
+def _vae_stage(gen: Generator, x, flip: bool, cfg: FitConfig, st: dict, out: Path, t_call: float, deadline, max_minutes, progress) -> bool:
+    "Stage 1 in its share `vae_budget` of the budget; False when it ran out of the whole budget (checkpoint written: resume later)."
+    reserve = 0.05 * max_minutes * 60 if max_minutes else 0
+    vdl = t_call + cfg.vae_budget * max_minutes * 60 if max_minutes else None
+    vloss = train_vae(gen.vae, x, cfg, st, out/'checkpoint.pt', out/'log.csv', vdl, flip, progress)
+    if st['vae_step'] < st['cfg']['vae_steps'] and deadline and time.time() > deadline - reserve: return False
+    st.update(stage='unet', vae_loss=vloss); _save_ckpt(out/'checkpoint.pt', st)
+    if progress: print(f"vae: {st['vae_step']} steps in {st['vae_seconds']:.0f} s, loss {vloss:.4f}")
+    return True
+
+def _encode(gen: Generator, x, ds, flip: bool, progress: bool):
+    "The latents of the training images and their labels (mirror images included); sets the VAE's `scaling_factor`."
+    gen.vae.eval().requires_grad_(False)
+    lat, scale = encode_dataset(gen.vae, x, flip)
+    gen.vae.register_to_config(scaling_factor=scale)
+    labels = torch.cat([ds.labels, ds.labels]) if flip else ds.labels
+    if progress: print(f"latents {tuple(lat.shape)}, scaling_factor {scale:.4f}")
+    return lat, labels, scale
+
+def _save_model(gen: Generator, cfg: FitConfig, st: dict, model_dir: Path, name: str):
+    final = Generator(copy.deepcopy(gen.unet), copy.deepcopy(gen.text_encoder), gen.tokenizer, gen.scheduler,
+                      copy.deepcopy(gen.vae), name=name)
+    set_weights((final.unet, final.text_encoder), st['ema'])
+    final.to('cpu', dtype={'fp16': torch.float16, 'bf16': torch.bfloat16, 'fp32': torch.float32}[cfg.save_dtype])
+    if model_dir.exists(): shutil.rmtree(model_dir)
+    save_generator(final, model_dir)
+
+def _train_info(dataset: str, ds, flip: bool, cfg: FitConfig, st: dict, seed: int, device, uloss: float, scale: float) -> dict:
+    return dict(dataset=dataset, classes=ds.classes, templates=PROMPT_TEMPLATES, train_images=len(ds), flip=flip,
+                preset=st['preset'], seed=seed, device=torch.cuda.get_device_name(device) if device.type == 'cuda' else 'cpu',
+                vae_steps=st['vae_step'], unet_steps=st['unet_step'], finished=st['unet_step'] >= st['cfg']['steps'],
+                vae_seconds=round(st.get('vae_seconds', 0), 1), unet_seconds=round(st.get('unet_seconds', 0), 1),
+                unet_steps_per_second=None if st.get('unet_rate') is None else round(st['unet_rate'], 2),
+                vae_loss=st.get('vae_loss'), unet_loss=uloss if uloss == uloss else None, scaling_factor=scale,
+                guidance_scale=cfg.guidance_scale, config=st['cfg'])
 
 def fit_generator(dataset: str = 'fashion-mnist', # dataset name (fashion-mnist, cifar10, cifar10:PATH, digits, folder:PATH)
                   out_dir: str | Path = 'runs/generator', # output folder: checkpoint.pt, log.csv, model/
@@ -314,75 +268,29 @@ def fit_generator(dataset: str = 'fashion-mnist', # dataset name (fashion-mnist,
     t_call = time.time()
     out = Path(out_dir); ckpt = out/'checkpoint.pt'; log = out/'log.csv'
     device = torch.device(device) if device not in (None, 'auto') else default_device()
-    if ckpt.exists() and not resume:
-        raise ActgenError(f"'{out}' already holds a training run; pass resume=True (--resume) to continue it, or choose a new folder")
-    if resume and ckpt.exists():
-        st = torch.load(ckpt, map_location='cpu', weights_only=False)
-        if st['dataset'] != dataset: raise ActgenError(f"the checkpoint in '{out}' is for dataset {st['dataset']!r}, not {dataset!r}")
-        if (n := overrides.get('steps')) and n != st['cfg']['steps']:   # train a resumed run longer (or shorter)
-            if n < st['unet_step']: raise ActgenError(f"the run in '{out}' has already made {st['unet_step']} UNet steps; steps={n} is fewer")
-            st['cfg']['steps'], st['unet_fitted'] = n, True
-            if st['stage'] == 'done': st['stage'] = 'unet'
-        cfg = FitConfig(**st['cfg'])
-        if st['stage'] == 'done' and (out/'model'/'model_index.json').exists(): return out/'model'
-    else:
-        kind = dataset.partition(':')[0]
-        name = preset or (kind if kind in PRESETS else 'fashion-mnist')
-        cfg = get_config(name, **overrides)
-        st = dict(cfg=asdict(cfg), preset=name, dataset=dataset, seed=seed, stage='vae', vae_step=0, unet_step=0, t0=time.time())
-        out.mkdir(parents=True, exist_ok=True)
+    cfg, st = _start_run(dataset, out, preset, seed, resume, overrides)
+    if st['stage'] == 'done' and (out/'model'/'model_index.json').exists(): return out/'model'
     seed_everything(seed)
     if device.type == 'cuda':
         torch.backends.cudnn.benchmark = True; torch.backends.cuda.matmul.allow_tf32 = True; torch.backends.cudnn.allow_tf32 = True
     deadline = t_call + max_minutes * 60 if max_minutes else None
-
-    ds = load_dataset(dataset, 'train')
-    if cfg.max_train and cfg.max_train < len(ds): ds = balanced_subset(ds, cfg.max_train, seed=seed)
-    flip = dataset_info(dataset).hflip if cfg.flip is None else cfg.flip
-    x = conform(ds.float(), cfg.image_size, ds.channels).to(device)
+    ds, x, flip = _load_data(dataset, cfg, seed, device)
     gen = _build(cfg, ds.classes, out, ds.channels, seed).to(device)
     if st.get('vae') is not None: gen.vae.load_state_dict(st['vae'])
     if st.get('unet') is not None: gen.unet.load_state_dict(st['unet']); gen.text_encoder.load_state_dict(st['text_encoder'])
     if progress: print(f"fit_generator: {dataset}, {len(ds)} training images {tuple(x.shape[1:])}, preset {st['preset']}, on {device}")
-
-    if st['stage'] == 'vae':
-        reserve = 0.05 * max_minutes * 60 if max_minutes else 0
-        vdl = t_call + cfg.vae_budget * max_minutes * 60 if max_minutes else None
-        vloss = train_vae(gen.vae, x, cfg, st, ckpt, log, vdl, flip, progress)
-        if st['vae_step'] < st['cfg']['vae_steps'] and deadline and time.time() > deadline - reserve:
-            return None  # out of time inside the VAE stage: checkpoint written, resume later
-        st.update(stage='unet', vae_loss=vloss); _save_ckpt(ckpt, st)
-        if progress: print(f"vae: {st['vae_step']} steps in {st['vae_seconds']:.0f} s, loss {vloss:.4f}")
-    gen.vae.eval().requires_grad_(False)
-    lat, scale = encode_dataset(gen.vae, x, flip)
-    gen.vae.register_to_config(scaling_factor=scale)
-    labels = torch.cat([ds.labels, ds.labels]) if flip else ds.labels
-    del x
-    if progress: print(f"latents {tuple(lat.shape)}, scaling_factor {scale:.4f}")
+    if st['stage'] == 'vae' and not _vae_stage(gen, x, flip, cfg, st, out, t_call, deadline, max_minutes, progress): return None
+    lat, labels, scale = _encode(gen, x, ds, flip, progress); del x
     table, empty = prompt_table(gen, ds.classes)
     udl = deadline - max(15.0, 0.04 * max_minutes * 60) if deadline else None
     uloss = train_unet(gen, lat, labels, table, empty, cfg, st, ckpt, log, udl, progress)
     finished = st['unet_step'] >= st['cfg']['steps']
     if progress: print(f"unet: {st['unet_step']} steps in {st['unet_seconds']:.0f} s "
                        f"({(st.get('unet_rate') or float('nan')):.2f} steps/s at batch {cfg.batch_size}), loss {uloss:.4f}")
-    # the saved model: EMA weights, in the save dtype
-    final = Generator(copy.deepcopy(gen.unet), copy.deepcopy(gen.text_encoder), gen.tokenizer, gen.scheduler,
-                      copy.deepcopy(gen.vae), name=dataset)
-    n = 0
-    for m in (final.unet, final.text_encoder):
-        k = len(list(m.parameters())); _set_weights(m, st['ema'][n:n + k]); n += k
-    final.to('cpu', dtype={'fp16': torch.float16, 'bf16': torch.bfloat16, 'fp32': torch.float32}[cfg.save_dtype])
+    # save: the model (the EMA weights of the UNet and the text encoder, in the save dtype), the facts of the training, the checkpoint
     model_dir = out/'model'
-    if model_dir.exists(): shutil.rmtree(model_dir)
-    save_generator(final, model_dir)
-    info = dict(dataset=dataset, classes=ds.classes, templates=PROMPT_TEMPLATES, train_images=len(ds), flip=flip,
-                preset=st['preset'], seed=seed, device=torch.cuda.get_device_name(device) if device.type == 'cuda' else 'cpu',
-                vae_steps=st['vae_step'], unet_steps=st['unet_step'], finished=finished,
-                vae_seconds=round(st.get('vae_seconds', 0), 1), unet_seconds=round(st.get('unet_seconds', 0), 1),
-                unet_steps_per_second=None if st.get('unet_rate') is None else round(st['unet_rate'], 2),
-                vae_loss=st.get('vae_loss'), unet_loss=uloss if uloss == uloss else None, scaling_factor=scale,
-                guidance_scale=cfg.guidance_scale, config=st['cfg'])
-    write_json(model_dir/'actgen.json', info)
+    _save_model(gen, cfg, st, model_dir, dataset)
+    write_json(model_dir/'actgen.json', _train_info(dataset, ds, flip, cfg, st, seed, device, uloss, scale))
     if finished: st['stage'] = 'done'
     _save_ckpt(ckpt, st)
     if progress: print(f"saved {model_dir} ({model_size_mb(model_dir):.1f} MB); unet {st['unet_step']} steps"
