@@ -405,6 +405,7 @@ d = { 'settings': {'branch': 'main', 'doc_baseurl': '/', 'doc_host': '', 'git_ur
                                  'actgen.guidance.MemoryBank.get': ('guidance.html#memorybank.get', 'actgen/guidance.py'),
                                  'actgen.guidance.MemoryBank.load': ('guidance.html#memorybank.load', 'actgen/guidance.py'),
                                  'actgen.guidance.MemoryBank.save': ('guidance.html#memorybank.save', 'actgen/guidance.py'),
+                                 'actgen.guidance.actgen_callbacks': ('guidance.html#actgen_callbacks', 'actgen/guidance.py'),
                                  'actgen.guidance.adversarial_loss': ('guidance.html#adversarial_loss', 'actgen/guidance.py'),
                                  'actgen.guidance.confidence_to_strength': ('guidance.html#confidence_to_strength', 'actgen/guidance.py'),
                                  'actgen.guidance.contrastive_loss': ('guidance.html#contrastive_loss', 'actgen/guidance.py'),

@@ -15,12 +15,12 @@ import torch.nn.functional as F
 
 from .core import ActgenError, atomic_write
 from .sampler import Decode, SamplerCallback, predict_x0
-from .attention import capture_paused
+from .attention import AttentionMask, capture_paused
 
 # %% auto #0
 __all__ = ['IGVariant', 'GradUpdate', 'DECODES', 'UPDATES', 'ActGenConfig', 'image_guidance_weight', 'confidence_to_strength',
            'ImageGuidance', 'MemoryBank', 'BankOnDevice', 'contrastive_loss', 'adversarial_loss', 'noise_grad_in_cond',
-           'GradientGuidance', 'DecodeGradientProbe']
+           'GradientGuidance', 'DecodeGradientProbe', 'actgen_callbacks']
 
 # %% ../nbs/05_guidance.ipynb #ba58e46d
 IGVariant = Literal['posterior', 'trajectory', 'paper']
@@ -233,3 +233,26 @@ class DecodeGradientProbe(SamplerCallback):
                                                       self.channels).sum(), c, retain_graph=True)[0].flatten(1).float()
                  for size in (None, self.size)]
         self.cosines.append(F.cosine_similarity(g[0], g[1], dim=1).cpu())
+
+# %% ../nbs/05_guidance.ipynb #27a7580e
+def actgen_callbacks(gen, cfg: ActGenConfig,   # the generator sampled from, and the guidance settings
+                     labels,                   # `(B,)` class of each image
+                     guides: torch.Tensor,     # float `(B,C,H,W)` in [0,1], or one `(1,C,H,W)` guide for the whole batch
+                     token_idx: list[list[int]] | None = None,   # class-token positions per image: record the attention mask
+                     use_mask: bool = True,    # image guidance only inside the mask (AIG), else everywhere (IG)
+                     classifier=None,          # the frozen classifier of L_adv (None: no adversarial loss)
+                     bank: MemoryBank | None = None,   # earlier latents of L_contra (None: no contrastive loss)
+                     size: int | None = None, channels: int | None = None,   # the classifier's input
+                     adv_mask: torch.Tensor | None = None,   # which images use L_adv (curriculum)
+                     seed: int | list[int] = 0, decode: Decode = 'full') -> list:
+    "ActGen's sampler callbacks for one batch: mask, attentive image guidance and (with a classifier or a bank) gradient guidance."
+    if use_mask and token_idx is None: raise ActgenError("use_mask needs the class tokens' positions (token_idx)")
+    cbs = [] if token_idx is None else [AttentionMask(token_idx, threshold=cfg.mask_threshold).bind(gen.unet)]
+    with torch.no_grad(): x0g = gen.encode_images(guides)
+    if len(x0g) < len(labels): x0g = x0g.expand(len(labels), *x0g.shape[1:])
+    cbs.append(ImageGuidance(x0g, cfg.image_strength, use_mask=use_mask, variant=cfg.ig_variant))
+    if classifier is not None or bank is not None:
+        cbs.append(GradientGuidance(labels, bank=bank, classifier=classifier, size=size, channels=channels,
+                                    adv_mask=adv_mask, lam=cfg.lam, margin=cfg.margin, nu=cfg.nu, n_steps=cfg.grad_steps,
+                                    add_to_bank=False, seed=seed, decode=decode, update=cfg.grad_update))
+    return cbs

@@ -111,23 +111,15 @@ class ActGenMethod(GenerationMethod):
 
     def callbacks(self, ctx, prompts, labels, guides, adv, seeds, sl):
         "The sampler callbacks for the images `sl` of this epoch."
-        from actgen.attention import AttentionMask, class_token_indices
-        from actgen.guidance import ImageGuidance, GradientGuidance
+        from actgen.attention import class_token_indices
+        from actgen.guidance import GradientGuidance, actgen_callbacks
         cfg, gen = ctx.config, ctx.gen
-        cbs = []
-        if self.mask:
-            idx = [class_token_indices(gen.tokenizer, p, ctx.classes[y]) for p, y in zip(prompts[sl], labels[sl].tolist())]
-            cbs.append(AttentionMask(idx, threshold=cfg.actgen.mask_threshold).bind(gen.unet))
-        with torch.no_grad(): x0g = gen.encode_images(guides[sl])
-        cbs.append(ImageGuidance(x0g, cfg.actgen.image_strength, use_mask=self.mask, variant=cfg.actgen.ig_variant))
-        if self.contra or self.adv:
-            clf = self._frozen if self.adv else None
-            gg = GradientGuidance(labels[sl], bank=self._bank(ctx) if self.contra else None, classifier=clf,
-                                  size=ctx.val.size, channels=ctx.val.channels, adv_mask=adv[sl], lam=cfg.actgen.lam,
-                                  margin=cfg.actgen.margin, nu=cfg.actgen.nu, n_steps=cfg.actgen.grad_steps, seed=seeds[sl],
-                                  add_to_bank=False,   # the bank grows after the epoch, by all ranks' images in order
-                                  decode=cfg.gen.clf_decode, update=cfg.actgen.grad_update)
-            self._guidance.append(gg); cbs.append(gg)
+        idx = [class_token_indices(gen.tokenizer, p, ctx.classes[y]) for p, y in zip(prompts[sl], labels[sl].tolist())]
+        cbs = actgen_callbacks(gen, cfg.actgen, labels[sl], guides[sl], idx if self.mask else None, use_mask=self.mask,
+                               classifier=self._frozen if self.adv else None, bank=self._bank(ctx) if self.contra else None,
+                               size=ctx.val.size, channels=ctx.val.channels, adv_mask=adv[sl], seed=seeds[sl],
+                               decode=cfg.gen.clf_decode)
+        self._guidance += [c for c in cbs if isinstance(c, GradientGuidance)]
         return cbs
 
     def generate(self, ctx):
