@@ -4,15 +4,14 @@
 
 # %% ../nbs/07b_batch.ipynb #a94426b5
 from __future__ import annotations
-import json, math, shutil
-from dataclasses import asdict, replace
+import json, math
+from dataclasses import replace
 from pathlib import Path
 
-from .core import write_text
 from .train import TrainConfig, run_experiment
 
 # %% auto #0
-__all__ = ['run_grid', 'summarize', 'results_markdown', 'plot_results', 'generated_stats']
+__all__ = ['run_grid', 'generated_stats']
 
 # %% ../nbs/07b_batch.ipynb #c12b5b1e
 def _finished(run: Path, epochs: int) -> bool:
@@ -34,42 +33,6 @@ def run_grid(base: TrainConfig, methods: list[str], seeds: list[int], root: str 
                 run_experiment(replace(base, method=m, seed=sd), run, progress=progress)
             runs.append(run)
     return runs
-
-def _mean_std(xs):
-    n = len(xs); mu = sum(xs) / n
-    return mu, (math.sqrt(sum((x - mu) ** 2 for x in xs) / (n - 1)) if n > 1 else 0.0)
-
-def summarize(runs: list[str | Path], metric: str = 'test_acc') -> list[dict]:
-    "One row per method: runs, mean and std (over seeds) of the final `metric`, best epoch's mean, images generated."
-    by = {}
-    for r in map(Path, runs):
-        cfg = json.loads((r/'config.json').read_text())['config']; rows = json.loads((r/'metrics.json').read_text())
-        by.setdefault(cfg['method'], []).append((rows[-1][metric], max(x[metric] for x in rows), rows[-1]['n_generated_total'],
-                                                 sum(x['seconds_generate'] for x in rows)))
-    out = []
-    for m, v in by.items():
-        mu, sd = _mean_std([x[0] for x in v]); best, _ = _mean_std([x[1] for x in v])
-        out.append(dict(method=m, runs=len(v), mean=mu, std=sd, best_epoch_mean=best,
-                        generated=sum(x[2] for x in v) / len(v), seconds_generating=sum(x[3] for x in v) / len(v)))
-    return out
-
-def results_markdown(rows: list[dict], metric: str = 'test accuracy') -> str:
-    "The summary as a Markdown table (percentages, mean ± std over seeds)."
-    lines = [f'| method | runs | final {metric} (%) | best-epoch {metric} (%) | images generated | s generating |', '|---|---|---|---|---|---|']
-    for r in rows:
-        lines.append(f"| {r['method']} | {r['runs']} | {100*r['mean']:.2f} ± {100*r['std']:.2f} | {100*r['best_epoch_mean']:.2f} "
-                     f"| {r['generated']:.0f} | {r['seconds_generating']:.0f} |")
-    return '\n'.join(lines) + '\n'
-
-def plot_results(rows: list[dict], title: str = ''):
-    "Bars of mean accuracy with std error bars, one per method."
-    import matplotlib.pyplot as plt
-    fig, ax = plt.subplots(figsize=(1.0 + 0.8 * len(rows), 3.2))
-    ax.bar(range(len(rows)), [100 * r['mean'] for r in rows], yerr=[100 * r['std'] for r in rows], capsize=3, color='#5b8db8')
-    ax.set_xticks(range(len(rows))); ax.set_xticklabels([r['method'] for r in rows], rotation=30, ha='right', fontsize=8)
-    lo = min(100 * (r['mean'] - r['std']) for r in rows)
-    ax.set_ylim(max(0, lo - 2), None); ax.set_ylabel('test accuracy (%)'); ax.set_title(title, fontsize=9); ax.grid(axis='y', alpha=.3)
-    fig.tight_layout(); return fig
 
 # %% ../nbs/07b_batch.ipynb #ca6d9df1
 def generated_stats(run: str | Path,

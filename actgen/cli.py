@@ -28,7 +28,7 @@ def train_parser() -> argparse.ArgumentParser:
     p.add_argument('--resume', type=Path, default=None, metavar='RUN_DIR',
                    help='continue the run in RUN_DIR from its last checkpoint (its own settings are used; other options are ignored)')
     p.add_argument('--quiet', action='store_true', help='no progress bars')
-    p.add_argument('--rounds', type=int, default=None, metavar='N', help='active-learning rounds (GALOT, 07c_rounds) instead of '
+    p.add_argument('--rounds', type=int, default=None, metavar='N', help='active-learning rounds (GALOT, 07d_rounds) instead of '
                    'one run: `actgen_train --rounds N --help` lists their options')
     return p
 

@@ -14,7 +14,8 @@ from .core import ActgenError
 
 # %% auto #0
 __all__ = ['cli', 'Setting', 'settings', 'to_flat', 'from_dict', 'updated', 'Settings', 'parse_bool', 'finite_float',
-           'OneLineParser', 'HelpFormatter', 'argument_for', 'add_settings', 'settings_from_args', 'run_cli']
+           'check_choices', 'OneLineParser', 'HelpFormatter', 'argument_for', 'add_settings', 'settings_from_args',
+           'run_cli']
 
 # %% ../nbs/00b_config.ipynb #0e695a6e
 def cli(name: str) -> dict:
@@ -37,9 +38,15 @@ def _default(f):
     if f.default is not MISSING: return f.default
     return f.default_factory() if f.default_factory is not MISSING else MISSING
 
+def _field_docs(cls) -> dict:
+    "Each field's comment, read from the class that declares it (a run config may extend a base config)."
+    docs = {}
+    for c in reversed([c for c in cls.__mro__ if is_dataclass(c)]): docs.update({k: v for k, v in docments(c).items() if v})
+    return docs
+
 def settings(cls, defaults=None, path: tuple = ()) -> list[Setting]:
     "Every leaf setting of the dataclass `cls`, nested configs walked in field order (`defaults`: an instance whose values are the defaults)."
-    hints, docs, out = get_type_hints(cls), docments(cls), []
+    hints, docs, out = get_type_hints(cls), _field_docs(cls), []
     for f in fields(cls):
         t, d = hints[f.name], getattr(defaults, f.name) if defaults is not None else _default(f)
         if _is_config(t): out += settings(t, d, path + (f.name,)); continue
@@ -104,6 +111,15 @@ def _inner(t):
         args = [a for a in get_args(t) if a is not type(None)]
         return (args[0] if len(args) == 1 else str), True
     return t, False
+
+# %% ../nbs/00b_config.ipynb #d558a773
+def check_choices(cfg):
+    "Raise `ActgenError` naming the first setting of `cfg` (nested configs walked) whose value is not one of its `Literal` choices."
+    for s in settings(type(cfg), cfg):
+        t, optional = _inner(s.type)
+        if get_origin(t) is not Literal or (optional and s.default is None) or s.default in get_args(t): continue
+        raise ActgenError(f"--{s.key.replace('_', '-')} must be one of {', '.join(map(str, get_args(t)))}, got {s.default!r}")
+    return cfg
 
 # %% ../nbs/00b_config.ipynb #49db576d
 class OneLineParser(argparse.ArgumentParser):

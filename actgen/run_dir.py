@@ -4,17 +4,18 @@
 
 # %% ../nbs/06e_run_dir.ipynb #d9add723
 from __future__ import annotations
-import csv, io, random
+import csv, errno, io, random
+from contextlib import contextmanager
 from pathlib import Path
 
 import numpy as np
 import torch
 
-from .core import ActgenError, atomic_write, default_device, write_json
+from .core import ActgenError, atomic_write, default_device, read_json, write_json
 
 # %% auto #0
-__all__ = ['lock_run_dir', 'prepare_run_dir', 'write_metrics', 'plot_accuracy', 'save_checkpoint', 'restore_rng',
-           'resolve_device']
+__all__ = ['lock_run_dir', 'prepare_run_dir', 'write_metrics', 'save_checkpoint', 'restore_rng', 'resolve_device', 'open_run_dir',
+           'read_run_config', 'save_state', 'full_disk_guard']
 
 # %% ../nbs/06e_run_dir.ipynb #808fc020
 def lock_run_dir(path: Path):
@@ -45,26 +46,12 @@ def write_metrics(run_dir: Path, rows: list[dict]):
     buf = io.StringIO(); w = csv.DictWriter(buf, fieldnames=list(rows[0])); w.writeheader(); w.writerows(rows)
     with atomic_write(run_dir/'metrics.csv') as tmp: Path(tmp).write_text(buf.getvalue())
 
-def plot_accuracy(rows: list[dict], title: str = ''):
-    "Val and test accuracy by epoch, with the images generated per epoch as bars."
-    import matplotlib.pyplot as plt
-    ep = [r['epoch'] for r in rows]
-    fig, ax = plt.subplots(figsize=(5.5, 3.4))
-    ax.plot(ep, [r['val_acc'] for r in rows], 'o-', ms=3, label='val')
-    ax.plot(ep, [r['test_acc'] for r in rows], 's-', ms=3, label='test')
-    ax.set_xlabel('epoch'); ax.set_ylabel('accuracy'); ax.grid(alpha=.3); ax.set_title(title, fontsize=9)
-    ax2 = ax.twinx(); ax2.bar(ep, [r['n_generated'] for r in rows], alpha=.15, color='gray', label='generated')
-    ax2.set_ylabel('images generated', color='gray')
-    ax.legend(loc='lower right'); fig.tight_layout()
-    return fig
-
 def save_checkpoint(run_dir: Path, model, opt, epoch: int, rows: list[dict], shuffle: torch.Generator, method_state: dict):
     "Everything needed to continue after `epoch`, written atomically."
     state = dict(model=model.state_dict(), optimizer=opt.state_dict(), epoch=epoch, metrics=rows, method=method_state,
                  rng=dict(torch=torch.get_rng_state(), numpy=np.random.get_state(), python=random.getstate(),
                           shuffle=shuffle.get_state()))
-    buf = io.BytesIO(); torch.save(state, buf)        # serialise first: a failed write is then a plain OSError
-    with atomic_write(run_dir/'checkpoint.pt') as tmp: Path(tmp).write_bytes(buf.getbuffer())
+    save_state(run_dir/'checkpoint.pt', state)
 
 def restore_rng(rng: dict, shuffle: torch.Generator):
     torch.set_rng_state(rng['torch']); np.random.set_state(rng['numpy']); random.setstate(rng['python'])
@@ -79,3 +66,30 @@ def resolve_device(name: str) -> torch.device:
     if d.type == 'cuda' and (not torch.cuda.is_available() or (d.index or 0) >= torch.cuda.device_count()):
         raise ActgenError(f"device '{name}' is not available here ({torch.cuda.device_count()} GPU(s)); use cpu or auto")
     return d
+
+# %% ../nbs/06e_run_dir.ipynb #4680f486
+def open_run_dir(path: Path, resume: bool, record: dict | None = None):
+    "Lock `path`: the folder of a run being continued (`resume`), or a new one, with `record` written as its config.json. Returns the lock."
+    if resume: return lock_run_dir(path)
+    _, lk = prepare_run_dir(path, lock=True)
+    write_json(path/'config.json', record)
+    return lk
+
+def read_run_config(run_dir: Path) -> dict:
+    "The config.json of the run in `run_dir`, or an ActgenError when there is none to resume."
+    if not (run_dir/'config.json').exists(): raise ActgenError(f"'{run_dir}' holds no run to resume (no config.json)")
+    return read_json(run_dir/'config.json')
+
+def save_state(path: Path, state: dict):
+    "`torch.save` of `state` into `path`, atomically (serialised first: a failed write is then a plain OSError)."
+    buf = io.BytesIO(); torch.save(state, buf)
+    with atomic_write(path) as tmp: Path(tmp).write_bytes(buf.getbuffer())
+
+@contextmanager
+def full_disk_guard(run_dir, kept: str = 'every file written so far is complete'):
+    "A full disk (or quota) while writing in `run_dir` becomes one ActgenError saying what is kept and how to resume."
+    try: yield
+    except OSError as e:
+        if e.errno not in (errno.ENOSPC, errno.EDQUOT, errno.EFBIG): raise
+        raise ActgenError(f"no space left while writing in '{run_dir}': {kept}; "
+                          f"free some space and continue with `actgen_train --resume {run_dir}`") from None

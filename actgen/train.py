@@ -7,21 +7,20 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import get_args
 
 import torch
 import torch.nn as nn
 from tqdm.auto import tqdm
 
 import actgen
-from .core import ActgenError, image_grid, read_json, save_figure, seed_everything, write_json
-from .config import Settings, from_dict, to_flat
+from .core import ActgenError, image_grid, save_figure, seed_everything
+from .config import Settings, check_choices, from_dict, to_flat
 from .imageset import ImageSet, concat
 from .data import balanced_subset, dataset_info, load_dataset, train_val_split
 from .genset import GeneratedSet
 from .generator import load_generator, recommended_guidance_scale
 from .sampler import GenerationConfig
-from .guidance import DECODES, UPDATES, ActGenConfig, IGVariant
+from .guidance import ActGenConfig
 from .galot import GalotConfig
 from .acquire import get_acquisition, predict_proba, select_hard_samples
 from .distributed import (Shard, barrier, broadcast_object, gather_objects, init_distributed, on_main, rank_device,
@@ -29,17 +28,32 @@ from .distributed import (Shard, barrier, broadcast_object, gather_objects, init
 from .classifier import (CLASSIFIERS, ClassifierConfig, accuracy, build_classifier, default_arch, make_optimizer,
                                train_epoch)
 from .methods import EpochContext, GenerationMethod, get_method, merge_generated
-from .run_dir import (lock_run_dir, plot_accuracy, prepare_run_dir, resolve_device, restore_rng, save_checkpoint,
+from .run_dir import (full_disk_guard, open_run_dir, read_run_config, resolve_device, restore_rng, save_checkpoint,
                             write_metrics)
+from .report import plot_accuracy
 
 # %% auto #0
-__all__ = ['TrainConfig', 'with_recommended_guidance', 'resume_experiment', 'run_experiment', 'Run']
+__all__ = ['RunSettings', 'TrainConfig', 'resume_experiment', 'run_experiment', 'Run']
 
 # %% ../nbs/07_train.ipynb #566f3743
 @dataclass
-class TrainConfig(Settings):
-    "A run of Algorithm 1: the data, the budget, and the components' settings (nested)."
+class RunSettings(Settings):
+    "What every kind of run has: its data, its seed and its device (the epochs of Algorithm 1 and GALOT's rounds extend it)."
     dataset: str = 'fashion-mnist'      # dataset: fashion-mnist, cifar10, digits, or folder:PATH
+    seed: int = 0                       # random seed of the run
+    device: str = 'auto'                # cpu, cuda, cuda:N, or auto
+
+    @property
+    def generator_source(self) -> str: return self.gen.source(self.dataset)
+
+    def resolved(self):
+        "This config with the generator's recommended guidance scale filled in where it is None (what config.json records)."
+        if self.gen.guidance_scale is not None: return self
+        return replace(self, gen=replace(self.gen, guidance_scale=recommended_guidance_scale(self.generator_source)))
+
+@dataclass
+class TrainConfig(RunSettings):
+    "A run of Algorithm 1: the data, the budget, and the components' settings (nested)."
     labeled: int = 1000                 # size of the class-balanced labeled subset the classifier sees
     val_frac: float = 0.1               # share of the labeled subset held out to find hard samples
     method: str = 'random'              # generation method (a name of METHODS; see --help)
@@ -47,8 +61,6 @@ class TrainConfig(Settings):
     gen_fraction: float = 0.5           # generate during this first share of the epochs
     merge_val: bool = True              # merge the validation split into training when generation stops
     threshold: float | None = None      # hard sample = true-class confidence below this (default: misclassified)
-    seed: int = 0                       # random seed of the run
-    device: str = 'auto'                # cpu, cuda, cuda:N, or auto
     classifier: ClassifierConfig = field(default_factory=ClassifierConfig)
     gen: GenerationConfig = field(default_factory=GenerationConfig)
     actgen: ActGenConfig = field(default_factory=ActGenConfig)
@@ -57,6 +69,7 @@ class TrainConfig(Settings):
     def check(self):
         "Raise ActgenError for values no run can use."
         c, g, a = self.classifier, self.gen, self.actgen
+        check_choices(self)
         if c.epochs < 1: raise ActgenError(f"--epochs must be positive, got {c.epochs}")
         if self.labeled < 1: raise ActgenError(f"--labeled must be positive, got {self.labeled}")
         if not 0 < self.val_frac < 1: raise ActgenError(f"--val-frac must be in (0, 1), got {self.val_frac}")
@@ -66,46 +79,23 @@ class TrainConfig(Settings):
         if self.threshold is not None and not 0 < self.threshold <= 1: raise ActgenError(f"--threshold must be in (0, 1]")
         if '{}' not in g.template: raise ActgenError(f"--template needs a {{}} where the class name goes")
         get_method(self.method)
-        if a.ig_variant not in get_args(IGVariant): raise ActgenError(f"--ig-variant must be posterior, trajectory or paper")
         get_acquisition(self.galot.acquisition)
-        if self.galot.flow not in ('last', 'last-k', 'per-step'): raise ActgenError("--galot-flow must be last, last-k or per-step")
-        if self.galot.tokens not in ('all', 'class', 'non-pad'): raise ActgenError("--galot-tokens must be all, class or non-pad")
-        if g.clf_decode not in DECODES: raise ActgenError(f"--clf-decode must be one of {', '.join(DECODES)}")
         if a.grad_steps < 0: raise ActgenError(f"--grad-steps must be >= 0, got {a.grad_steps}")
-        if a.grad_update not in UPDATES: raise ActgenError(f"--grad-update must be one of {', '.join(UPDATES)}")
         if c.arch != 'auto' and c.arch not in CLASSIFIERS: build_classifier(c.arch, 2, 1)
         return self
 
-    @property
-    def generator_source(self) -> str: return self.gen.source(self.dataset)
-
-    def resolved(self) -> 'TrainConfig':
-        "This config with the generator's recommended guidance scale filled in where it is None (what config.json records)."
-        return with_recommended_guidance(self)
-
-def with_recommended_guidance(cfg):
-    "`cfg` (a TrainConfig or RoundsConfig) with `gen.guidance_scale` None replaced by its generator's recommended scale."
-    if cfg.gen.guidance_scale is not None: return cfg
-    return replace(cfg, gen=replace(cfg.gen, guidance_scale=recommended_guidance_scale(cfg.generator_source)))
 
 # %% ../nbs/07_train.ipynb #0db90af0
 def resume_experiment(run_dir: str | Path, progress: bool = True) -> list[dict]:
     "Continue the run in `run_dir` from its last checkpoint (or from the start if it has none)."
-    run_dir = Path(run_dir)
-    if not (run_dir/'config.json').exists(): raise ActgenError(f"'{run_dir}' holds no run to resume (no config.json)")
-    saved = read_json(run_dir/'config.json')['config']
+    run_dir = Path(run_dir); saved = read_run_config(run_dir)['config']
     saved.setdefault('grad_update', 'same')   # runs recorded before the setting existed moved the embedding at once
     cfg = from_dict(TrainConfig, saved, where=str(run_dir/'config.json'))
     return run_experiment(cfg, run_dir, progress, resume=True)
 
 def run_experiment(cfg: TrainConfig, run_dir: str | Path, progress: bool = True, resume: bool = False) -> list[dict]:
     "Run Algorithm 1 with `cfg`, writing everything into `run_dir` (or continuing it, with `resume`); returns the metrics."
-    import errno
-    try: return _run(cfg, run_dir, progress, resume)
-    except OSError as e:
-        if e.errno not in (errno.ENOSPC, errno.EDQUOT, errno.EFBIG): raise
-        raise ActgenError(f"no space left while writing in '{run_dir}': every file written so far is complete; "
-                          f"free some space and continue with `actgen_train --resume {run_dir}`") from None
+    with full_disk_guard(run_dir): return _run(cfg, run_dir, progress, resume)
 
 # %% ../nbs/07_train.ipynb #85adc4db
 @dataclass(eq=False)
@@ -152,15 +142,11 @@ def _load(cfg: TrainConfig) -> Run:
 def _open(run: Run, run_dir: Path, resume: bool):
     "Rank 0 alone creates (or, resuming, locks) and writes the run directory; then every rank builds the classifier."
     cfg = run.cfg
-    def open_run_dir():
-        if resume: return lock_run_dir(run_dir)
-        _, lk = prepare_run_dir(run_dir, lock=True)
-        write_json(run_dir/'config.json', dict(config=to_flat(cfg), arch=run.arch, actgen_version=actgen.__version__,
-                   generator=cfg.generator_source if run.gen is not None else None, classes=run.full.classes,
-                   sizes=dict(train=len(run.train), val=len(run.val), test=len(run.test),
-                              labeled=len(run.train) + len(run.val)), world_size=run.shard.world))
-        return lk
-    run.lock = on_main(open_run_dir, run.shard)        # a refusal there (folder taken, in use) stops every rank
+    record = dict(config=to_flat(cfg), arch=run.arch, actgen_version=actgen.__version__,
+                  generator=cfg.generator_source if run.gen is not None else None, classes=run.full.classes,
+                  sizes=dict(train=len(run.train), val=len(run.val), test=len(run.test), labeled=len(run.train) + len(run.val)),
+                  world_size=run.shard.world)
+    run.lock = on_main(lambda: open_run_dir(run_dir, resume, record), run.shard)   # a refusal there (folder taken, in use) stops every rank
     run.run_dir, run.gset = run_dir, GeneratedSet(run_dir)
     seed_everything(cfg.seed)
     run.model = build_classifier(run.arch, len(run.full.classes), run.full.channels).to(run.device)

@@ -21,7 +21,7 @@ def test_rounds_run_directory(reference):
     assert len(ids) == len(set(ids)) == 90                     # no pool image is queried twice
     assert json.loads((reference/'config.json').read_text())['kind'] == 'rounds'
 
-KILL_POINTS = {   # killed during round 2's generation or training (07c_rounds also checks resume in-process)
+KILL_POINTS = {   # killed during round 2's generation or training (07d_rounds also checks resume in-process)
     'after-round-1': lambda out: (out/'checkpoints'/'round1.pt').exists(),
 }
 
