@@ -4,261 +4,25 @@
 
 # %% ../nbs/11_bench.ipynb #ef485c95
 from __future__ import annotations
-import argparse, math, os, platform, statistics, sys, tempfile, time
-from dataclasses import dataclass, field
+import argparse, os, platform, sys
+from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
 import torch
 
-from .core import ActgenError, default_device, image_generators, resolve_dtype, write_json
-from .generator import Generator, build_clip_tokenizer
+from .core import ActgenError, default_device, read_json, resolve_dtype, write_json
+from .config import OneLineParser, run_cli
+from .data import CIFAR10_CLASSES
+from .generator import Generator, load_generator, resolve_model_source
+from .sampler import GenerationConfig
+from .guidance import DECODES, UPDATES, ActGenConfig
+from .galot import GalotConfig
+from .sd_arch import ARCHS, build_random_generator, matmul_rate, unet_cfg_flops
+from .bench_methods import (METHODS, BenchSetup, batch_inputs, bench_classifier, decode_agreement, diffusers_pipeline,
+                                  diffusers_unavailable, full_bank, measure, unet_passes)
 
 # %% auto #0
-__all__ = ['CIFAR10_CLASSES', 'ARCHS', 'METHODS', 'sd_scheduler', 'build_random_generator', 'unet_cfg_flops', 'synchronize',
-           'matmul_rate', 'measure', 'bench_classifier', 'BenchSetup', 'BatchInputs', 'diffusers_unavailable',
-           'diffusers_pipeline', 'full_bank', 'batch_inputs', 'run_diffusers', 'run_plain', 'aig_callbacks', 'run_aig',
-           'run_actgen', 'run_galot', 'decode_agreement', 'unet_passes', 'parse_list', 'device_name', 'bench_generator',
-           'run_benchmark', 'format_results', 'bench_parser', 'actgen_bench_cli']
-
-# %% ../nbs/11_bench.ipynb #b021e75b
-CIFAR10_CLASSES = ['airplane', 'automobile', 'bird', 'cat', 'deer', 'dog', 'frog', 'horse', 'ship', 'truck']
-
-def _sd_unet(width: tuple, heads: tuple, sample_size: int, text_width: int, layers: int, groups: int) -> dict:
-    return dict(sample_size=sample_size, in_channels=4, out_channels=4, layers_per_block=layers, block_out_channels=width,
-                down_block_types=('CrossAttnDownBlock2D',) * 3 + ('DownBlock2D',),
-                up_block_types=('UpBlock2D',) + ('CrossAttnUpBlock2D',) * 3,
-                cross_attention_dim=text_width, attention_head_dim=heads, use_linear_projection=True, norm_num_groups=groups)
-
-def _sd_vae(width: tuple, image_size: int, layers: int, groups: int) -> dict:
-    return dict(in_channels=3, out_channels=3, latent_channels=4, block_out_channels=width, layers_per_block=layers,
-                down_block_types=('DownEncoderBlock2D',) * 4, up_block_types=('UpDecoderBlock2D',) * 4,
-                sample_size=image_size, norm_num_groups=groups, scaling_factor=0.18215)
-
-ARCHS = {
-    'sd21': dict(image_size=512,
-                 unet=_sd_unet((320, 640, 1280, 1280), (5, 10, 20, 20), 64, 1024, 2, 32),
-                 text=dict(vocab_size=49408, hidden_size=1024, intermediate_size=4096, num_hidden_layers=23,
-                           num_attention_heads=16, max_position_embeddings=77, hidden_act='gelu', projection_dim=1024),
-                 vae=_sd_vae((128, 256, 512, 512), 512, 2, 32)),
-    'tiny': dict(image_size=64,
-                 unet=_sd_unet((32, 64, 64, 64), (1, 2, 2, 2), 8, 64, 1, 8),
-                 text=dict(vocab_size=None, hidden_size=64, intermediate_size=256, num_hidden_layers=2,
-                           num_attention_heads=4, max_position_embeddings=77, hidden_act='gelu', projection_dim=64),
-                 vae=_sd_vae((16, 32, 32, 32), 64, 1, 8)),
-}
-
-def sd_scheduler():
-    "Stable Diffusion's DDPM schedule: scaled-linear betas 0.00085-0.012, epsilon prediction, 'leading' spacing."
-    from diffusers import DDPMScheduler
-    return DDPMScheduler(num_train_timesteps=1000, beta_start=0.00085, beta_end=0.012, beta_schedule='scaled_linear',
-                         clip_sample=False, prediction_type='epsilon', timestep_spacing='leading', steps_offset=1)
-
-def build_random_generator(arch: str = 'sd21',   # a key of ARCHS
-                           device=None,          # 'meta' builds no weights at all (for counting)
-                           dtype: str | torch.dtype = 'auto',
-                           words=None,           # words the tokenizer knows (default: a prompt template and CIFAR-10's classes)
-                           seed: int = 0) -> Generator:
-    "A generator with the architecture `ARCHS[arch]` and random weights, initialised directly on `device`."
-    from diffusers import UNet2DConditionModel, AutoencoderKL
-    from transformers import CLIPTextConfig, CLIPTextModel
-    if arch not in ARCHS: raise ActgenError(f"unknown configuration {arch!r}; choose one of {', '.join(ARCHS)}")
-    a = ARCHS[arch]; device = torch.device(device) if device is not None else default_device()
-    words = words or ['a photo of a {}', *CIFAR10_CLASSES]
-    with tempfile.TemporaryDirectory() as d:
-        tok = build_clip_tokenizer(words, d, max_length=a['text']['max_position_embeddings'])
-    text_cfg = {**a['text'], 'vocab_size': a['text']['vocab_size'] or len(tok)}
-    if text_cfg['vocab_size'] < len(tok): raise ActgenError(f"the tokenizer has {len(tok)} tokens, more than the text encoder's vocabulary")
-    torch.manual_seed(seed)
-    with torch.device(device):
-        text = CLIPTextModel(CLIPTextConfig(**text_cfg, bos_token_id=tok.bos_token_id, eos_token_id=tok.eos_token_id,
-                                            pad_token_id=tok.pad_token_id))
-        unet = UNet2DConditionModel(**a['unet']); vae = AutoencoderKL(**a['vae'])
-    gen = Generator(unet, text, tok, sd_scheduler(), vae, name=f'{arch} (random weights)')
-    return gen.to(dtype=resolve_dtype(dtype, device)).eval() if device.type != 'meta' else gen.eval()
-
-# %% ../nbs/11_bench.ipynb #50351a73
-def unet_cfg_flops(gen: Generator) -> int:
-    "FLOPs of one classifier-free-guided UNet forward for one image (UNet batch 2), counted on the meta device."
-    from diffusers import UNet2DConditionModel
-    from torch.utils.flop_counter import FlopCounterMode
-    cfg = gen.unet.config
-    with torch.device('meta'): unet = UNet2DConditionModel.from_config(cfg)
-    x = torch.zeros(2, cfg.in_channels, cfg.sample_size, cfg.sample_size, device='meta')
-    c = torch.zeros(2, gen.tokenizer.model_max_length, cfg.cross_attention_dim, device='meta')
-    with FlopCounterMode(display=False) as fc, torch.no_grad(): unet(x, torch.tensor(999), encoder_hidden_states=c)
-    return fc.get_total_flops()
-
-def synchronize(device):
-    "Wait for the device's queued work (CUDA runs asynchronously), so that a clock read after it means something."
-    device = torch.device(device)
-    if device.type == 'cuda': torch.cuda.synchronize(device)
-
-def matmul_rate(device, dtype=None, n: int | None = None, repeats: int = 5, inner: int | None = None) -> float:
-    "Measured FLOP/s of square `n`x`n` matmuls: bf16 on CUDA, fp32 elsewhere (median of `repeats`, each `inner` products)."
-    device = torch.device(device); cuda = device.type == 'cuda'
-    dtype = dtype or (torch.bfloat16 if cuda else torch.float32)
-    n = n or (8192 if cuda else 1024); inner = inner or (10 if cuda else 2)
-    a = torch.randn(n, n, device=device, dtype=dtype); b = torch.randn(n, n, device=device, dtype=dtype)
-    for _ in range(2): a @ b
-    times = []
-    for _ in range(repeats):
-        synchronize(device); t = time.perf_counter()
-        for _ in range(inner): a @ b
-        synchronize(device); times.append(time.perf_counter() - t)
-    return 2 * n ** 3 * inner / statistics.median(times)
-
-# %% ../nbs/11_bench.ipynb #37475a13
-def measure(fns: dict,             # name -> function making one batch
-            device, repeats: int = 3,
-            warmups: dict | None = None) -> dict:  # name -> shorter warm-up function (default: the function itself)
-    "Time every function of `fns`: a warm-up call each, then `repeats` interleaved rounds; per name the median seconds, all times, peak CUDA memory."
-    device = torch.device(device); cuda = device.type == 'cuda'
-    res = {k: dict(seconds_all=[]) for k in fns}
-    def call(k, fn):
-        r = res[k]
-        if 'error' in r: return None
-        r.pop('output', None)                      # the previous batch's images are not kept alive during this call
-        if cuda: torch.cuda.empty_cache(); torch.cuda.reset_peak_memory_stats(device)
-        try:
-            synchronize(device); t = time.perf_counter()
-            r['output'] = fn()
-            synchronize(device); t = time.perf_counter() - t
-        except torch.cuda.OutOfMemoryError:
-            res[k] = dict(error='CUDA out of memory')
-            if cuda: torch.cuda.empty_cache()
-            return None
-        if cuda: r['peak_memory_gb'] = max(r.get('peak_memory_gb', 0), round(torch.cuda.max_memory_allocated(device) / 2 ** 30, 3))
-        return t
-    for k, fn in fns.items(): call(k, (warmups or {}).get(k, fn)); res[k].pop('peak_memory_gb', None)
-    for _ in range(repeats):
-        for k, fn in fns.items():
-            t = call(k, fn)
-            if t is not None: res[k]['seconds_all'].append(round(t, 4))
-    for r in res.values():
-        if 'error' not in r: r['seconds'] = statistics.median(r['seconds_all'])
-    return res
-
-# %% ../nbs/11_bench.ipynb #359445cd
-def bench_classifier(kind: str, n_classes: int, channels: int, image_size: int, device) -> tuple:
-    "The frozen classifier of the adversarial loss and of GALOT, with random weights: `(model, input_size, name)`."
-    import torchvision
-    from actgen.classifier import build_classifier
-    if kind == 'auto': kind = 'resnet50' if channels == 3 and image_size >= 128 else 'small-cnn'
-    if kind == 'resnet50': model, size = torchvision.models.resnet50(weights=None, num_classes=n_classes), 224
-    elif kind == 'small-cnn': model, size = build_classifier('small-cnn', n_classes, channels), min(image_size, 32)
-    else: raise ActgenError(f"unknown classifier {kind!r}; choose auto, resnet50 or small-cnn")
-    return model.to(device, torch.float32).eval().requires_grad_(False), size, f'{kind}@{size}'
-
-@dataclass(eq=False)
-class BenchSetup:
-    gen: Generator
-    classes: list
-    classifier: torch.nn.Module
-    clf_size: int
-    template: str = 'a photo of a {}'
-    guidance_scale: float = 7.5
-    grad_steps: int = 10           # gradient guidance in the first `grad_steps` steps
-    galot_iters: int = 10
-    bank: object = None            # a full MemoryBank
-    pipe: object = None            # diffusers' pipeline on the same components (None for pixel-space models)
-    seed: int = 0
-    clf_decode: str = 'full'       # x0 decoded for the classifier: full, or at its input size
-    grad_update: str = 'next'      # gradient guidance: the moved embedding is the next step's (eq. 11) or the same step's
-
-@dataclass(eq=False)
-class BatchInputs:
-    prompts: list; labels: torch.Tensor; seeds: list
-    cond: torch.Tensor; uncond: torch.Tensor
-    token_idx: list; guides: torch.Tensor
-
-def diffusers_unavailable(gen: Generator) -> str | None:
-    "Why diffusers' StableDiffusionPipeline cannot run `gen` (None: it can)."
-    if gen.vae is None: return 'it needs a latent model (this one has no VAE)'
-    if gen.image_size % 8: return f'it needs an image size divisible by 8 (this model makes {gen.image_size} px images)'
-    return None
-
-def diffusers_pipeline(gen: Generator):
-    "diffusers' StableDiffusionPipeline on `gen`'s own components (None where it cannot run the model)."
-    from diffusers import StableDiffusionPipeline, DDPMScheduler
-    if diffusers_unavailable(gen): return None
-    pipe = StableDiffusionPipeline(vae=gen.vae, text_encoder=gen.text_encoder, tokenizer=gen.tokenizer, unet=gen.unet,
-                                   scheduler=DDPMScheduler.from_config(gen.scheduler.config), safety_checker=None,
-                                   feature_extractor=None, requires_safety_checker=False)
-    pipe.set_progress_bar_config(disable=True)
-    return pipe
-
-def full_bank(gen: Generator, n_classes: int, per_class: int = 1024, seed: int = 0):
-    "A MemoryBank holding `per_class` random latents of every class."
-    from actgen.guidance import MemoryBank
-    g = torch.Generator().manual_seed(seed); bank = MemoryBank(cap=per_class, sample_n=per_class)
-    bank.bank = {y: torch.randn(per_class, math.prod(gen.latent_shape), generator=g) for y in range(n_classes)}
-    return bank
-
-def batch_inputs(bs: BenchSetup, B: int) -> BatchInputs:
-    "Prompts of cycling classes, their embeddings and class-token positions, seeds and random guide images for a batch of `B`."
-    from actgen.attention import class_token_indices
-    gen = bs.gen
-    labels = torch.arange(B) % len(bs.classes)
-    prompts = [bs.template.format(bs.classes[y]) for y in labels.tolist()]
-    with torch.no_grad(): cond = gen.encode_prompts(prompts); uncond = gen.encode_prompts(['']).expand(B, -1, -1)
-    idx = [class_token_indices(gen.tokenizer, p, bs.classes[y]) for p, y in zip(prompts, labels.tolist())]
-    guides = torch.rand(B, gen.image_channels, gen.image_size, gen.image_size, generator=torch.Generator().manual_seed(bs.seed))
-    return BatchInputs(prompts, labels, [bs.seed * 100_003 + j for j in range(B)], cond, uncond, idx, guides)
-
-# %% ../nbs/11_bench.ipynb #d269cb03
-def _warm_steps(steps: int, warm: bool) -> int: return min(steps, 2) if warm else steps
-
-def run_diffusers(bs: BenchSetup, x: BatchInputs, steps: int, warm: bool = False):
-    if bs.pipe is None: raise ActgenError(f"diffusers' StableDiffusionPipeline: {diffusers_unavailable(bs.gen)}")
-    return bs.pipe(prompt_embeds=x.cond, negative_prompt_embeds=x.uncond, num_inference_steps=_warm_steps(steps, warm),
-                   guidance_scale=bs.guidance_scale, generator=image_generators(x.seeds), output_type='pt').images
-
-def run_plain(bs: BenchSetup, x: BatchInputs, steps: int, warm: bool = False):
-    from actgen.sampler import sample
-    return sample(bs.gen, x.cond, x.uncond, _warm_steps(steps, warm), bs.guidance_scale, seeds=x.seeds).images
-
-def aig_callbacks(bs: BenchSetup, x: BatchInputs) -> list:
-    "Attentive image guidance: the class-token mask and the pull toward each guide's latent (guides encoded here)."
-    from actgen.attention import AttentionMask
-    from actgen.guidance import ImageGuidance
-    with torch.no_grad(): x0g = bs.gen.encode_images(x.guides)
-    return [AttentionMask(x.token_idx).bind(bs.gen.unet), ImageGuidance(x0g, 12.5, use_mask=True)]
-
-def run_aig(bs: BenchSetup, x: BatchInputs, steps: int, warm: bool = False):
-    from actgen.sampler import sample
-    return sample(bs.gen, x.cond, x.uncond, _warm_steps(steps, warm), bs.guidance_scale, seeds=x.seeds,
-                  callbacks=aig_callbacks(bs, x)).images
-
-def run_actgen(bs: BenchSetup, x: BatchInputs, steps: int, warm: bool = False):
-    from actgen.sampler import sample
-    from actgen.guidance import GradientGuidance
-    n = _warm_steps(steps, warm)
-    gg = GradientGuidance(x.labels, bank=bs.bank, classifier=bs.classifier, size=bs.clf_size, channels=bs.gen.image_channels,
-                          lam=0.1, margin=200., nu=0.05, n_steps=1 if warm else min(bs.grad_steps, steps),
-                          add_to_bank=False, seed=bs.seed, decode=bs.clf_decode, update=bs.grad_update)
-    return sample(bs.gen, x.cond, x.uncond, n, bs.guidance_scale, seeds=x.seeds, callbacks=aig_callbacks(bs, x) + [gg]).images
-
-def run_galot(bs: BenchSetup, x: BatchInputs, steps: int, warm: bool = False):
-    from actgen.galot import optimize_embedding
-    r = optimize_embedding(bs.gen, x.prompts[0], int(x.labels[0]), bs.classifier, 'entropy', n_iter=1 if warm else bs.galot_iters,
-                           n_samples=len(x.prompts), flow='last', steps=_warm_steps(steps, warm), guidance_scale=bs.guidance_scale,
-                           size=bs.clf_size, channels=bs.gen.image_channels, seed=bs.seed, decode=bs.clf_decode)
-    return r.cond
-
-METHODS = {'diffusers': run_diffusers, 'plain': run_plain, 'aig': run_aig, 'actgen': run_actgen, 'galot': run_galot}
-
-def decode_agreement(bs: BenchSetup, x: BatchInputs, steps: int) -> dict:
-    "Cosine between the adversarial gradients on the embedding through the full decode and the decode at the classifier's size, over the guided steps."
-    from actgen.sampler import sample
-    from actgen.guidance import DecodeGradientProbe
-    probe = DecodeGradientProbe(x.labels, bs.classifier, bs.clf_size, bs.gen.image_channels, n_steps=min(bs.grad_steps, steps))
-    sample(bs.gen, x.cond, x.uncond, steps, bs.guidance_scale, seeds=x.seeds, callbacks=[probe], decode=False)
-    c = torch.stack(probe.cosines)    # (steps, B)
-    return dict(mean=c.mean().item(), min=c.min().item(), by_step=c.mean(1).tolist(), batch=len(x.seeds))
-
-def unet_passes(method: str, bs: BenchSetup) -> int:
-    "How many sampling passes of the batch a method makes (GALOT: one per ascent step, and one more)."
-    return bs.galot_iters + 1 if method == 'galot' else 1
+__all__ = ['parse_list', 'device_name', 'bench_generator', 'run_benchmark', 'format_results', 'bench_parser', 'actgen_bench_cli']
 
 # %% ../nbs/11_bench.ipynb #1b7a9383
 def parse_list(text: str, kind=str, name: str = 'list', allowed=None) -> list:
@@ -278,12 +42,74 @@ def device_name(device) -> str:
 
 def bench_generator(config: str = 'sd21', model: str | None = None, device=None, dtype='auto') -> tuple[Generator, list]:
     "The generator to time and its class names: `model` loaded with `load_generator`, else `config` built with random weights."
-    from actgen.generator import load_generator, resolve_model_source
-    from actgen.core import read_json
     if model is None: return build_random_generator(config, device, dtype), list(CIFAR10_CLASSES)
     gen = load_generator(model, device, dtype)
     meta = resolve_model_source(model)/'actgen.json'
     return gen, (read_json(meta)['classes'] if meta.exists() else list(CIFAR10_CLASSES))
+
+def _checked(model, methods: list, steps, dtype, device, repeats, galot_iters, clf_decode, grad_update) -> tuple:
+    "The run's device and dtype, after a one-line ActgenError for anything no run can use (a missing model included)."
+    device = torch.device(device) if device not in (None, 'auto') else default_device()
+    if device.type == 'cuda' and not torch.cuda.is_available(): raise ActgenError('CUDA was asked for but is not available')
+    dt = resolve_dtype(dtype, device)
+    if dt == torch.float16 and device.type != 'cuda': raise ActgenError('fp16 needs a CUDA device; use fp32 or bf16 on the CPU')
+    bad = [m for m in methods if m not in METHODS]
+    if bad: raise ActgenError(f"unknown method {', '.join(bad)}; choose from {', '.join(METHODS)}")
+    if steps < 1 or repeats < 1 or galot_iters < 1: raise ActgenError('steps, repeats and galot-iters must be positive')
+    if clf_decode not in DECODES: raise ActgenError(f"--clf-decode must be one of {', '.join(DECODES)}, got {clf_decode!r}")
+    if grad_update not in UPDATES: raise ActgenError(f"--grad-update must be one of {', '.join(UPDATES)}, got {grad_update!r}")
+    if model is not None: resolve_model_source(model)   # a missing model fails now, in one line, before anything is built
+    return device, dt
+
+def _runnable(methods: list, gen: Generator, progress: bool) -> tuple[list, dict]:
+    "The methods that can run `gen`, and why the others cannot (diffusers' pipeline needs a VAE and a multiple of 8 px)."
+    skipped = {'diffusers': why} if 'diffusers' in methods and (why := diffusers_unavailable(gen)) else {}
+    methods = [m for m in methods if m not in skipped]     # the others still run; ratios to diffusers are then '-'
+    if not methods: raise ActgenError(f"diffusers' StableDiffusionPipeline: {skipped['diffusers']}")
+    if progress and skipped: print(f"  diffusers not timed: {skipped['diffusers']}", file=sys.stderr, flush=True)
+    return methods, skipped
+
+def _setup(gen: Generator, classes: list, methods: list, device, gen_cfg: GenerationConfig, actgen: ActGenConfig,
+           galot: GalotConfig, classifier: str, bank_size: int, seed: int) -> tuple[BenchSetup, str]:
+    "What the methods share, and the classifier's name: gradient checkpointing, the frozen classifier, a full bank, diffusers' pipeline."
+    if gen_cfg.grad_checkpointing: gen.enable_gradient_checkpointing()
+    clf, size, name = bench_classifier(classifier, len(classes), gen.image_channels, gen.image_size, device)
+    bs = BenchSetup(gen, classes, clf, size, gen_cfg, actgen, galot, bank=full_bank(gen, len(classes), bank_size, seed),
+                    pipe=diffusers_pipeline(gen) if 'diffusers' in methods else None, seed=seed)
+    return bs, name
+
+def _run_info(model: str, device, dt, bs: BenchSetup, clf_name: str, steps: int, repeats: int, bank_size: int,
+              flops: float, rate: float, skipped: dict) -> dict:
+    "The head of the result: the model, the device, the settings, the roofline's two numbers, the versions."
+    gen, g, a = bs.gen, bs.gen_cfg, bs.actgen
+    return dict(model=model, device=str(device), device_name=device_name(device), dtype=str(dt).replace('torch.', ''),
+                image_size=gen.image_size, latent_shape=list(gen.latent_shape), steps=steps, guidance_scale=g.guidance_scale,
+                repeats=repeats, grad_steps=a.grad_steps, galot_iters=bs.galot.iters, classifier=clf_name,
+                bank_per_class=bank_size, grad_checkpointing=g.grad_checkpointing, clf_decode=g.clf_decode,
+                grad_update=a.grad_update,
+                unet_params=sum(p.numel() for p in gen.unet.parameters()), unet_tflop_per_image_step=flops / 1e12,
+                matmul_tflops=rate / 1e12, matmul_dtype='bf16' if device.type == 'cuda' else 'fp32',
+                versions=dict(torch=torch.__version__, diffusers=_version('diffusers'), actgen=_version('actgen')),
+                load_average_before=_load(), skipped=skipped, results=[])
+
+def _time_batch(bs: BenchSetup, B: int, methods: list, steps: int, device, repeats: int, flops: float, rate: float,
+                progress: bool) -> list:
+    "The rows of one batch size: every method timed by `measure`, with s/image, images/s, roofline fraction and ratios."
+    if progress: print(f'  batch {B}: {", ".join(methods)} ...', file=sys.stderr, flush=True)
+    x = batch_inputs(bs, B)
+    fns = {m: (lambda m=m: METHODS[m](bs, x, steps)) for m in methods}
+    warms = {m: (lambda m=m: METHODS[m](bs, x, steps, warm=True)) for m in methods}
+    timed, rows = measure(fns, device, repeats, warms), []
+    for m in methods:
+        r = timed[m]; r.pop('output', None)
+        row = dict(method=m, batch=B, **r)
+        if 'seconds' in r:
+            spi = r['seconds'] / B
+            row.update(s_per_image=spi, images_per_s=B / r['seconds'],
+                       roofline_fraction=unet_passes(m, bs) * steps * flops / spi / rate)
+        rows.append(row)
+    _add_ratios(rows, B)
+    return rows
 
 def run_benchmark(config: str = 'sd21',          # architecture built with random weights: sd21 or tiny
                   model: str | None = None,      # or a real model: hub id, folder, embedded:NAME
@@ -293,66 +119,27 @@ def run_benchmark(config: str = 'sd21',          # architecture built with rando
                   dtype: str = 'auto',           # fp16, bf16, fp32, or auto (fp16 on CUDA, fp32 on the CPU)
                   device=None, repeats: int = 3,
                   grad_steps: int | None = None, # gradient-guidance steps (default: a quarter of the steps, 10 of 40)
-                  galot_iters: int = 10,
+                  galot_iters: int = GalotConfig.iters,  # GALOT ascent steps
                   classifier: str = 'auto',      # resnet50, small-cnn, or auto (ResNet-50 for colour models of 128 px or more)
                   bank_size: int = 1024,         # memory-bank latents per class
                   grad_checkpointing: bool = False,  # recompute UNet/VAE activations in the backward passes (less memory)
-                  clf_decode: str = 'full',      # x0 for the classifier: full decode, or at its input size (and the gradients' cosine)
-                  grad_update: str = 'next',     # gradient guidance's embedding: the next step's (eq. 11), or the same step's
+                  clf_decode: str = GenerationConfig.clf_decode,  # x0 for the classifier: full decode, or at its input size (and the gradients' cosine)
+                  grad_update: str = ActGenConfig.grad_update,    # gradient guidance's embedding: the next step's (eq. 11), or the same step's
                   seed: int = 0, out=None, progress: bool = True) -> dict:
     "Time each method at each batch size in this process; the result as a dict (and as JSON in `out`)."
-    device = torch.device(device) if device not in (None, 'auto') else default_device()
-    if device.type == 'cuda' and not torch.cuda.is_available(): raise ActgenError('CUDA was asked for but is not available')
-    dt = resolve_dtype(dtype, device)
-    if dt == torch.float16 and device.type != 'cuda': raise ActgenError('fp16 needs a CUDA device; use fp32 or bf16 on the CPU')
-    methods = list(methods); bad = [m for m in methods if m not in METHODS]
-    if bad: raise ActgenError(f"unknown method {', '.join(bad)}; choose from {', '.join(METHODS)}")
+    methods = list(methods)
+    device, dt = _checked(model, methods, steps, dtype, device, repeats, galot_iters, clf_decode, grad_update)
     batch_sizes = list(batch_sizes or ([1, 4, 16] if device.type == 'cuda' else [1, 2]))
-    if steps < 1 or repeats < 1 or galot_iters < 1: raise ActgenError('steps, repeats and galot-iters must be positive')
-    from actgen.guidance import DECODES, UPDATES
-    if clf_decode not in DECODES: raise ActgenError(f"--clf-decode must be one of {', '.join(DECODES)}, got {clf_decode!r}")
-    if grad_update not in UPDATES: raise ActgenError(f"--grad-update must be one of {', '.join(UPDATES)}, got {grad_update!r}")
-    if model is not None:
-        from actgen.generator import resolve_model_source
-        resolve_model_source(model)                    # a missing model fails now, in one line, before anything is built
     gen, classes = bench_generator(config, model, device, dt)
-    skipped = {'diffusers': why} if 'diffusers' in methods and (why := diffusers_unavailable(gen)) else {}
-    methods = [m for m in methods if m not in skipped]     # the others still run; ratios to diffusers are then '-'
-    if not methods: raise ActgenError(f"diffusers' StableDiffusionPipeline: {skipped['diffusers']}")
-    if progress and skipped: print(f"  diffusers not timed: {skipped['diffusers']}", file=sys.stderr, flush=True)
-    if grad_checkpointing: gen.enable_gradient_checkpointing()
-    clf, size, clf_name = bench_classifier(classifier, len(classes), gen.image_channels, gen.image_size, device)
-    bs = BenchSetup(gen, classes, clf, size, guidance_scale=guidance_scale, seed=seed, galot_iters=galot_iters,
-                    grad_steps=grad_steps or max(1, steps // 4), bank=full_bank(gen, len(classes), bank_size, seed),
-                    pipe=diffusers_pipeline(gen) if 'diffusers' in methods else None, clf_decode=clf_decode,
-                    grad_update=grad_update)
+    methods, skipped = _runnable(methods, gen, progress)
+    gen_cfg = GenerationConfig(guidance_scale=guidance_scale, clf_decode=clf_decode, grad_checkpointing=grad_checkpointing)
+    actgen = ActGenConfig(grad_steps=grad_steps or max(1, steps // 4), grad_update=grad_update)
+    bs, clf_name = _setup(gen, classes, methods, device, gen_cfg, actgen, GalotConfig(iters=galot_iters), classifier, bank_size, seed)
     flops = unet_cfg_flops(gen); rate = matmul_rate(device)
-    res = dict(model=model or f'{config} (random weights)', device=str(device), device_name=device_name(device),
-               dtype=str(dt).replace('torch.', ''), image_size=gen.image_size, latent_shape=list(gen.latent_shape),
-               steps=steps, guidance_scale=guidance_scale, repeats=repeats, grad_steps=bs.grad_steps, galot_iters=galot_iters,
-               classifier=clf_name, bank_per_class=bank_size, grad_checkpointing=grad_checkpointing, clf_decode=clf_decode,
-               grad_update=grad_update,
-               unet_params=sum(p.numel() for p in gen.unet.parameters()), unet_tflop_per_image_step=flops / 1e12,
-               matmul_tflops=rate / 1e12, matmul_dtype='bf16' if device.type == 'cuda' else 'fp32',
-               versions=dict(torch=torch.__version__, diffusers=_version('diffusers'), actgen=_version('actgen')),
-               load_average_before=_load(), skipped=skipped, results=[])
-    for B in batch_sizes:
-        if progress: print(f'  batch {B}: {", ".join(methods)} ...', file=sys.stderr, flush=True)
-        x = batch_inputs(bs, B)
-        fns = {m: (lambda m=m: METHODS[m](bs, x, steps)) for m in methods}
-        warms = {m: (lambda m=m: METHODS[m](bs, x, steps, warm=True)) for m in methods}
-        timed = measure(fns, device, repeats, warms)
-        for m in methods:
-            r = timed[m]; r.pop('output', None)
-            row = dict(method=m, batch=B, **r)
-            if 'seconds' in r:
-                spi = r['seconds'] / B
-                row.update(s_per_image=spi, images_per_s=B / r['seconds'],
-                           roofline_fraction=unet_passes(m, bs) * steps * flops / spi / rate)
-            res['results'].append(row)
-        _add_ratios(res['results'], B)
+    res = _run_info(model or f'{config} (random weights)', device, dt, bs, clf_name, steps, repeats, bank_size, flops, rate, skipped)
+    for B in batch_sizes: res['results'] += _time_batch(bs, B, methods, steps, device, repeats, flops, rate, progress)
     if clf_decode == 'classifier' and {'actgen', 'galot'} & set(methods):
-        if progress: print(f'  gradient agreement of the decode at {size} px ...', file=sys.stderr, flush=True)
+        if progress: print(f'  gradient agreement of the decode at {bs.clf_size} px ...', file=sys.stderr, flush=True)
         res['clf_decode_cosine'] = decode_agreement(bs, batch_inputs(bs, min(batch_sizes)), steps)
     res['load_average_after'] = _load()
     if out is not None: write_json(out, res)
@@ -363,7 +150,6 @@ def _load():
     return round(os.getloadavg()[0], 2) if hasattr(os, 'getloadavg') else None
 
 def _version(pkg: str) -> str:
-    from importlib.metadata import version, PackageNotFoundError
     try: return version(pkg)
     except PackageNotFoundError: return 'unknown'
 
@@ -399,7 +185,6 @@ def format_results(res: dict) -> str:
 
 # %% ../nbs/11_bench.ipynb #a2ef099c
 def bench_parser() -> argparse.ArgumentParser:
-    from actgen.config import OneLineParser
     p = OneLineParser(prog='actgen_bench', formatter_class=argparse.ArgumentDefaultsHelpFormatter,
                       description='Time diffusers\' StableDiffusionPipeline against actgen\'s sampler unguided, with attentive '
                                   'image guidance, with full ActGen guidance, and GALOT, side by side; print a table and write JSON.')
@@ -414,16 +199,15 @@ def bench_parser() -> argparse.ArgumentParser:
     p.add_argument('--device', default='auto', help='cpu, cuda, cuda:N or auto')
     p.add_argument('--repeats', type=int, default=3, help='timed runs per method and batch (the median is reported)')
     p.add_argument('--grad-steps', type=int, default=None, help='gradient-guidance steps (default: a quarter of --steps)')
-    p.add_argument('--galot-iters', type=int, default=10, help='GALOT ascent steps')
+    p.add_argument('--galot-iters', type=int, default=GalotConfig.iters, help='GALOT ascent steps')
     p.add_argument('--classifier', choices=['auto', 'resnet50', 'small-cnn'], default='auto',
                    help='classifier of the adversarial loss and GALOT, random weights (auto: resnet50 for colour models >= 128 px)')
     p.add_argument('--bank-size', type=int, default=1024, help='memory-bank latents per class (contrastive loss)')
     p.add_argument('--grad-checkpointing', action='store_true', help='recompute UNet/VAE activations in backward passes (less memory)')
-    from actgen.guidance import DECODES, UPDATES
-    p.add_argument('--clf-decode', choices=list(DECODES), default='full',
+    p.add_argument('--clf-decode', choices=list(DECODES), default=GenerationConfig.clf_decode,
                    help="x0 decoded for the classifier (actgen, galot): full, or at the classifier's input size (faster, "
                         "approximate; the run also prints the cosine between the two gradients)")
-    p.add_argument('--grad-update', choices=list(UPDATES), default='next',
+    p.add_argument('--grad-update', choices=list(UPDATES), default=ActGenConfig.grad_update,
                    help="gradient guidance (actgen): next = the step's own pass gives the gradient and the moved embedding is the "
                         "next step's (eq. 11); same = one more UNet pass per guided step, the moved embedding used at once")
     p.add_argument('--seed', type=int, default=0, help='seed of the weights, prompts and noise')
@@ -446,5 +230,4 @@ def _bench(argv=None) -> dict:
 
 def actgen_bench_cli(argv=None):
     "Console script `actgen_bench`."
-    from actgen.config import run_cli
     return run_cli(_bench, argv, 'actgen_bench')

@@ -11,10 +11,14 @@ import numpy as np
 import torch
 from tqdm.auto import tqdm
 
-from .core import ActgenError, default_device, write_json
+from .core import ActgenError, atomic_write, default_device, image_grid, save_figure, write_json
+from .config import OneLineParser, run_cli
 from .imageset import ImageSet
 from .data import conform, load_dataset, make_prompt
-from .generator import recommended_guidance_scale
+from .generator import load_generator, recommended_guidance_scale, resolve_model_source
+from .sampler import generate
+from .acquire import predict_proba
+from .classifier import accuracy, build_classifier, default_arch, fit_classifier
 from .measures import _pct, diversity, knn_distances, near_copies
 
 # %% auto #0
@@ -27,7 +31,6 @@ def generate_per_class(gen, classes: list[str], n_per_class: int = 100, steps: i
                        template: str = 'a photo of a {}', seed: int = 0, batch_size: int = 100,
                        progress: bool = False) -> tuple[torch.Tensor, torch.Tensor]:
     "`n_per_class` images of every class (float `(N,C,H,W)` in [0,1], class-major) and their labels; image j has seed `seed*1_000_003 + j`."
-    from actgen.sampler import generate
     prompts = [make_prompt(c, template) for c in classes for _ in range(n_per_class)]
     labels = torch.arange(len(classes)).repeat_interleave(n_per_class)
     seeds = [seed * 1_000_003 + j for j in range(len(prompts))]
@@ -54,7 +57,6 @@ def reconstruction_diversity(gen, real: ImageSet, batch_size: int = 500, rec: to
 
 def reconstruction_fidelity(gen, real: ImageSet, classifier, batch_size: int = 500, rec: torch.Tensor | None = None) -> dict:
     "Per class: the reference classifier's accuracy on `real` after the round trip and on the originals."
-    from actgen.acquire import predict_proba
     rec = round_trip(gen, real, batch_size) if rec is None else rec
     hit = lambda x: predict_proba(classifier, x).argmax(1) == real.labels
     after, before = hit(rec), hit(real.images)
@@ -66,7 +68,6 @@ def reference_classifier(dataset: str, train: ImageSet | None = None, test: Imag
                          epochs: int = 10, seed: int = 0, device=None, cache: str | Path | None = None,
                          fit_fn=None, progress: bool = True):
     "A classifier trained on the real training split of `dataset` and its test accuracy: `(model, test_acc)`; cached in `cache` if given."
-    from actgen.classifier import accuracy, build_classifier, default_arch, fit_classifier
     device = torch.device(device) if device not in (None, 'auto') else default_device()
     train = train if train is not None else load_dataset(dataset, 'train')
     test = test if test is not None else load_dataset(dataset, 'test')
@@ -82,7 +83,6 @@ def reference_classifier(dataset: str, train: ImageSet | None = None, test: Imag
     model = (fit_fn or fit_classifier)(train, arch=arch, epochs=epochs, seed=seed, device=device, progress=progress)
     acc = accuracy(model, test)
     if cache is not None:
-        from actgen.core import atomic_write
         with atomic_write(cache) as tmp:
             torch.save(dict(key=key, state_dict={k: v.cpu() for k, v in model.state_dict().items()}, test_acc=acc), tmp)
     return model.eval(), acc
@@ -91,8 +91,6 @@ def reference_classifier(dataset: str, train: ImageSet | None = None, test: Imag
 def speed_benchmark(gen_or_model='embedded:fashion-mnist', n: int = 64, steps: int = 40, guidance_scale: float = 7.5,
                     threads: int = 2, template: str = 'a photo of a {}', classes: list[str] | None = None) -> dict:
     "Seconds to make `n` images (text encoding, `steps` DDPM steps with CFG, decoding) on the CPU with `threads` torch threads, after a warm-up."
-    from actgen.generator import load_generator
-    from actgen.sampler import generate
     old = torch.get_num_threads(); torch.set_num_threads(threads)
     try:
         gen = load_generator(gen_or_model, device='cpu') if isinstance(gen_or_model, str) else gen_or_model
@@ -118,7 +116,6 @@ def evaluate_at(gen, classifier, train: ImageSet, real: ImageSet, guidance_scale
                 steps: int = 40, template: str = 'a photo of a {}', seed: int = 0, batch_size: int = 100,
                 knn_k: int = 50, device=None, progress: bool = False) -> dict:
     "Fidelity, per-class diversity and near-copy statistics of `gen` at one guidance scale."
-    from actgen.acquire import predict_proba
     classes = train.classes
     x, y = generate_per_class(gen, classes, n_per_class, steps, guidance_scale, template, seed, batch_size, progress)
     xg = as_dataset_images(x, train.size, train.channels)
@@ -131,6 +128,32 @@ def evaluate_at(gen, classifier, train: ImageSet, real: ImageSet, guidance_scale
                 diversity=div, min_diversity_ratio=min(d['ratio'] for d in div.values()),
                 nn_distance_generated=_pct(knn[:, 0]), near_copies=int(copies.sum()),
                 near_copy_examples=[int(i) for i in copies.nonzero().flatten()[:10]], images=xg, labels=y)
+
+def _real_reference(test: ImageSet, per_class: int, seed: int) -> ImageSet:
+    "At most `per_class` real test images of every class, drawn with `seed`: the reference of diversity."
+    g = torch.Generator().manual_seed(seed); keep = []
+    for c in range(len(test.classes)):
+        idx = (test.labels == c).nonzero().flatten(); keep.append(idx[torch.randperm(len(idx), generator=g)[:per_class]])
+    return test.subset(torch.cat(keep))
+
+def _autoencoder_ceiling(gen, real: ImageSet, classifier) -> dict:
+    "The best diversity ratio this generator's autoencoder and resizing allow, and how the reference classifier takes the round trip."
+    rec = round_trip(gen, real)
+    ceiling = {c: d['ratio'] for c, d in reconstruction_diversity(gen, real, rec=rec).items()}
+    fid = reconstruction_fidelity(gen, real, classifier, rec=rec)
+    return dict(diversity_ceiling=ceiling, min_diversity_ceiling=min(ceiling.values()),
+                fidelity_round_trip={c: d['round_trip'] for c, d in fid.items()},
+                fidelity_real={c: d['original'] for c, d in fid.items()})
+
+def _quality_bars(kind: str, main: dict) -> dict:
+    "The fidelity (where the dataset has a threshold), diversity and near-copy bars of the main run."
+    bars = {}
+    fb = BARS['fidelity'].get(kind)
+    if fb is not None: bars['fidelity'] = dict(value=main['fidelity'], threshold=fb, passed=main['fidelity'] >= fb)
+    bars['diversity'] = dict(value=main['min_diversity_ratio'], threshold=BARS['diversity'],
+                             passed=main['min_diversity_ratio'] >= BARS['diversity'])
+    bars['near_copies'] = dict(value=main['near_copies'], threshold=BARS['near_copies'], passed=main['near_copies'] <= BARS['near_copies'])
+    return bars
 
 def evaluate_generator(model: str = 'embedded:fashion-mnist', # the generator: embedded:NAME, a folder, a hub id
                        dataset: str = 'fashion-mnist',   # its dataset (the classes, the real images, the classifier)
@@ -146,15 +169,11 @@ def evaluate_generator(model: str = 'embedded:fashion-mnist', # the generator: e
                        grid: str | Path | None = None,    # save a PNG grid of generated images per class here
                        progress: bool = True, fit_fn=None) -> dict:
     "Measure all bars of a generator on `dataset` and return (and optionally write as JSON) the report."
-    from actgen.generator import load_generator, resolve_model_source
     device = torch.device(device) if device not in (None, 'auto') else default_device()
     t0 = time.time()
     resolve_model_source(model)   # a wrong model fails now, not after the classifier is trained
     train, test = load_dataset(dataset, 'train'), load_dataset(dataset, 'test')
-    g = torch.Generator().manual_seed(seed); keep = []
-    for c in range(len(test.classes)):
-        idx = (test.labels == c).nonzero().flatten(); keep.append(idx[torch.randperm(len(idx), generator=g)[:real_per_class]])
-    real = test.subset(torch.cat(keep))
+    real = _real_reference(test, real_per_class, seed)
     clf, test_acc = reference_classifier(dataset, train, test, classifier_arch, classifier_epochs, seed, device,
                                          classifier_cache, fit_fn, progress)
     if progress: print(f"reference classifier: test accuracy {test_acc:.4f} ({len(test)} real test images)", flush=True)
@@ -167,13 +186,7 @@ def evaluate_generator(model: str = 'embedded:fashion-mnist', # the generator: e
                                   epochs=classifier_epochs, test_accuracy=round(test_acc, 4), test_images=len(test)),
                   nn_distance_real_test=_pct(real_knn[:, 0]), near_copies_real_test=int(near_copies(real_knn).sum()),
                   real_test_images=len(real))
-    # the best diversity ratio this generator's autoencoder and resizing allow, and how the reference classifier takes them
-    rec = round_trip(gen, real)
-    ceiling = {c: d['ratio'] for c, d in reconstruction_diversity(gen, real, rec=rec).items()}
-    fid = reconstruction_fidelity(gen, real, clf, rec=rec)
-    report.update(diversity_ceiling=ceiling, min_diversity_ceiling=min(ceiling.values()),
-                  fidelity_round_trip={c: d['round_trip'] for c, d in fid.items()},
-                  fidelity_real={c: d['original'] for c, d in fid.items()})
+    report.update(_autoencoder_ceiling(gen, real, clf))
     runs = []
     for s in [guidance_scale] + [s for s in sweep if s != guidance_scale]:
         r = evaluate_at(gen, clf, train, real, s, n_per_class, steps, template, seed, batch_size, device=device, progress=progress)
@@ -185,12 +198,7 @@ def evaluate_generator(model: str = 'embedded:fashion-mnist', # the generator: e
     report.update(guidance_scale=guidance_scale, **{k: v for k, v in strip(main).items() if k != 'guidance_scale'},
                   sweep=[strip(r) for r in runs[1:]])
     kind = _kind(dataset)
-    bars = {}
-    fb = BARS['fidelity'].get(kind)
-    if fb is not None: bars['fidelity'] = dict(value=main['fidelity'], threshold=fb, passed=main['fidelity'] >= fb)
-    bars['diversity'] = dict(value=main['min_diversity_ratio'], threshold=BARS['diversity'],
-                             passed=main['min_diversity_ratio'] >= BARS['diversity'])
-    bars['near_copies'] = dict(value=main['near_copies'], threshold=BARS['near_copies'], passed=main['near_copies'] <= BARS['near_copies'])
+    bars = _quality_bars(kind, main)
     if speed if speed is not None else kind == 'fashion-mnist':
         del gen
         sp = speed_benchmark(model, 64, 40, guidance_scale, 2, template, train.classes)
@@ -203,7 +211,6 @@ def evaluate_generator(model: str = 'embedded:fashion-mnist', # the generator: e
 
 def save_class_grid(images: torch.Tensor, labels: torch.Tensor, classes: list[str], path, k: int = 10):
     "A PNG with `k` images of each class, one row per class."
-    from actgen.core import image_grid, save_figure
     sel = torch.cat([(labels == c).nonzero().flatten()[:k] for c in range(len(classes))])
     x = images[sel].float() / 255 if images.dtype == torch.uint8 else images[sel].float()
     titles = [classes[labels[i]] if j % k == 0 else '' for j, i in enumerate(sel.tolist())]
@@ -237,7 +244,6 @@ def format_report(r: dict) -> str:
 
 # %% ../nbs/10_generator_eval.ipynb #5c7df2d3
 def eval_parser() -> argparse.ArgumentParser:
-    from actgen.config import OneLineParser
     p = OneLineParser(prog='actgen_eval_generator', formatter_class=argparse.ArgumentDefaultsHelpFormatter,
                       description='Measure a text-to-image generator against the bars: fidelity, diversity, near-copies, CPU speed.')
     p.add_argument('--model', default='embedded:fashion-mnist', help='the generator: embedded:NAME, a diffusers folder, or a hub id')
@@ -274,5 +280,4 @@ def _eval(argv=None):
 
 def actgen_eval_generator_cli(argv=None):
     "Console script `actgen_eval_generator`."
-    from actgen.config import run_cli
     return run_cli(_eval, argv, 'actgen_eval_generator')
