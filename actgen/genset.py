@@ -4,7 +4,7 @@
 
 # %% ../nbs/01a_generated_set.ipynb #529080e7
 from __future__ import annotations
-import json, os, re, warnings
+import hashlib, io, json, os, re, warnings
 from pathlib import Path
 
 import numpy as np
@@ -17,7 +17,7 @@ from .image_tree import _GRAY_MODES, _UNREADABLE
 from .data import conform, prompt_name
 
 # %% auto #0
-__all__ = ['GeneratedSet']
+__all__ = ['GeneratedSet', 'resume_from']
 
 # %% ../nbs/01a_generated_set.ipynb #80c6e5d3
 def _json_default(o):
@@ -69,11 +69,15 @@ class GeneratedSet:
         if not data.endswith(b'\n'): os.truncate(self.manifest, data.rfind(b'\n') + 1)
 
     def prune(self, keep) -> int:
-        "Keep only the records for which `keep(record)` is true (a resumed run drops its unfinished epoch); returns how many went."
-        recs = self._read(); kept = [r for r in recs if keep(r)]
+        "Keep only the records for which `keep(record)` is true; returns how many went."
+        recs = self._read(); return self._rewrite(recs, [r for r in recs if keep(r)])
+
+    def _rewrite(self, recs: list[dict], kept: list[dict]) -> int:
+        "The manifest becomes `kept`; PNGs of the other `recs`, unlisted PNGs and temporary files go. Returns how many images went."
         gone = {r['file'] for r in recs} - {r['file'] for r in kept}
-        with atomic_write(self.manifest) as tmp:
-            Path(tmp).write_text(''.join(json.dumps(r, ensure_ascii=False) + '\n' for r in kept), encoding='utf-8')
+        if kept or self.manifest.exists():
+            with atomic_write(self.manifest) as tmp:
+                Path(tmp).write_text(''.join(json.dumps(r, ensure_ascii=False, default=_json_default) + '\n' for r in kept), encoding='utf-8')
         listed = {r['file'] for r in kept}
         for f in (self.image_dir.iterdir() if self.image_dir.is_dir() else []):   # also PNGs written but never listed
             if f.suffix == '.png' and f'generated/{f.name}' not in listed: f.unlink(); gone.add(f'generated/{f.name}')
@@ -105,8 +109,10 @@ class GeneratedSet:
                 raise ValueError(f"record {k} has label {records[k]['label']} but labels[{k}] is {labels[k]}")
             rel = f'generated/{self._next:06d}.png'; self._next += 1
             im = Image.fromarray(arr[k][..., 0], 'L') if arr.shape[-1] == 1 else Image.fromarray(arr[k], 'RGB')
-            with atomic_write(self.run_dir/rel) as tmp: im.save(tmp, format='PNG')
-            rec = {'file': rel, 'label': int(labels[k]), **{a: b for a, b in records[k].items() if a not in ('file', 'label')}}
+            buf = io.BytesIO(); im.save(buf, format='PNG')
+            with atomic_write(self.run_dir/rel) as tmp: Path(tmp).write_bytes(buf.getvalue())
+            rec = {'file': rel, 'label': int(labels[k]), **{a: b for a, b in records[k].items() if a not in ('file', 'label', 'sha256')},
+                   'sha256': hashlib.sha256(buf.getvalue()).hexdigest()}   # what resume checks the PNG against
             append_line(self.manifest, json.dumps(rec, ensure_ascii=False, default=_json_default))
             out.append(rec)
         if (d := n - sum(finite)):
@@ -142,3 +148,37 @@ class GeneratedSet:
         if len(keep) < len(recs): warnings.warn(f"skipped {len(recs) - len(keep)} unreadable generated image(s) in {self.image_dir}")
         out = torch.stack([cache[r['file']] for r in keep]) if keep else torch.zeros(0, channels, size, size, dtype=torch.uint8)
         return ImageSet(out, torch.tensor([int(r['label']) for r in keep], dtype=torch.long), classes, [r['file'] for r in keep])
+
+# %% ../nbs/01a_generated_set.ipynb #e728664b
+def _check_intact(run_dir: Path, rec: dict, what: str):
+    "Refuse, in one line, a finished image that is missing or not the one written (SHA-256; old records: decodable)."
+    path, how = run_dir/rec['file'], 'restore it from a copy of the run, or start the run again in a new folder'
+    if not path.is_file(): raise ActgenError(f"{path} of a finished {what} is missing: the run cannot continue exactly; {how}")
+    if 'sha256' in rec:
+        if hashlib.sha256(path.read_bytes()).hexdigest() == rec['sha256']: return
+        raise ActgenError(f"{path} of a finished {what} was changed after it was written (its SHA-256 is not the manifest's); {how}")
+    try:
+        with Image.open(path) as im: im.load()
+    except _UNREADABLE: raise ActgenError(f"{path} of a finished {what} is not a readable image; {how}") from None
+
+def resume_from(gset: GeneratedSet,
+                vouched: list[dict] | None,   # the records the checkpoint holds (None: a checkpoint older than that)
+                keep,                         # old checkpoints: which manifest records are of finished epochs
+                expected: int,                # how many images the finished epochs made (the metrics' count)
+                what: str = 'epoch',          # what a checkpoint ends: an epoch or a round
+                unfinished: int | None = None # the number of the epoch (round) that had not finished, for the message
+               ) -> list[str]:
+    "Make `gset` what the checkpoint vouches for (see above); returns one line for each thing it repaired or dropped."
+    listed = gset._read()
+    if vouched is None:
+        vouched = [r for r in listed if keep(r)]
+        if len(vouched) != expected:
+            raise ActgenError(f"{gset.manifest} lists {len(vouched)} image(s) of finished {what}s but the checkpoint counted "
+                              f"{expected}: the run cannot continue exactly; start it again in a new folder")
+    for r in vouched: _check_intact(gset.run_dir, r, what)
+    have = {r['file'] for r in listed}
+    restored = sum(r['file'] not in have for r in vouched)
+    dropped = gset._rewrite(listed, vouched)
+    notes = [f"repaired {gset.manifest.name}: {restored} record(s) of finished {what}s restored from the checkpoint"] if restored else []
+    which = f'{what} {unfinished}, which had not finished' if unfinished is not None else f'the unfinished {what}'
+    return notes + ([f"dropped {dropped} image(s) of {which}"] if dropped else [])

@@ -17,7 +17,7 @@ import actgen
 from .core import ActgenError, image_grid, read_json, save_figure, seed_everything, write_json
 from .imageset import ImageSet, concat
 from .data import balanced_subset, dataset_info, load_dataset
-from .genset import GeneratedSet
+from .genset import GeneratedSet, resume_from
 from .acquire import ACQUISITIONS, predict_proba
 from .pool import PoolStrategy, query_pool
 from .config import HelpFormatter, OneLineParser, add_settings, check_choices, from_dict, settings_from_args, to_flat
@@ -25,7 +25,7 @@ from .sampler import GenerationConfig
 from .galot import GalotConfig
 from .classifier import ClassifierConfig, accuracy, build_classifier, default_arch, make_optimizer, train_epoch
 from .methods import EpochContext, get_method
-from .run_dir import full_disk_guard, open_run_dir, read_run_config, resolve_device, save_state, write_metrics
+from .run_dir import full_disk_guard, load_state, open_run_dir, read_run_config, resolve_device, save_state, write_metrics
 from .report import mean_std, plot_rounds
 from .train import RunSettings, TrainConfig
 from .batch import generated_stats
@@ -136,9 +136,10 @@ def _latest_checkpoint(run_dir: Path):
     cks = sorted((run_dir/'checkpoints').glob('round*.pt'), key=lambda p: int(p.stem[5:]))
     return cks[-1] if cks else None
 
-def _save_round(run_dir: Path, r: int, model, opt, rows: list[dict], labeled: list[torch.Tensor], full: ImageSet):
+def _save_round(run_dir: Path, r: int, model, opt, rows: list[dict], labeled: list[torch.Tensor], full: ImageSet,
+                generated: list[dict]):
     save_state(run_dir/'checkpoints'/f'round{r}.pt', dict(round=r, model=model.state_dict(), optimizer=opt.state_dict(),
-                                                         metrics=rows, labeled=[q.tolist() for q in labeled]))
+                                                         metrics=rows, labeled=[q.tolist() for q in labeled], generated=generated))
     write_json(run_dir/'labeled.json', dict(initial=[full.ids[i] for i in labeled[0].tolist()],
                                             rounds=[[full.ids[i] for i in q.tolist()] for q in labeled[1:]]))
     write_metrics(run_dir, rows)
@@ -176,12 +177,14 @@ def _run_rounds(cfg, run_dir, progress, resume):
 def _rounds(cfg, run_dir, full, test, initial, extra, gen, arch, flip, device, progress):
     gset = GeneratedSet(run_dir); labeled, rows, model, opt, start = [initial], [], None, None, 0
     if (ck := _latest_checkpoint(run_dir)) is not None:
-        st = torch.load(ck, map_location=device, weights_only=False)
+        st = load_state(ck, device, ('round', 'model', 'optimizer', 'metrics', 'labeled'),
+                        f'delete it to continue the run after the round before (actgen_train --resume {run_dir}), or restore it from a copy')
         labeled, rows, start = [torch.tensor(q, dtype=torch.long) for q in st['labeled']], st['metrics'], st['round'] + 1
         model = build_classifier(arch, len(full.classes), full.channels).to(device); model.load_state_dict(st['model'])
         opt = make_optimizer(model, cfg.classifier.lr, cfg.classifier.weight_decay); opt.load_state_dict(st['optimizer']); model.eval()
-    n = gset.prune(lambda rec: rec.get('round', 0) < start) if gset.manifest.exists() else 0   # images of an unfinished round
-    if progress and n: print(f'resuming after round {start - 1}: dropped {n} image(s) of the unfinished round')
+    vouched = st.get('generated') if ck is not None else []
+    notes = resume_from(gset, vouched, lambda rec: rec.get('round', 0) < start, rows[-1]['n_generated_total'] if rows else 0, 'round', start)
+    for note in notes if progress else []: print(f'resuming after round {start - 1}: {note}')
     bar = tqdm(range(start, cfg.rounds + 1), desc=f'{cfg.query}+{cfg.method} rounds', disable=not progress,
                initial=start, total=cfg.rounds + 1)
     for r in bar:
@@ -211,7 +214,7 @@ def _rounds(cfg, run_dir, full, test, initial, extra, gen, arch, flip, device, p
                          test_acc=round(accuracy(model, test), 5), galot_score_start=mean('score_start'), galot_score_end=mean('score_end'),
                          delta_norm=mean('delta_norm'), gen_agree=mean('guide_agrees'), gen_entropy=mean('guide_entropy'),
                          seconds_query=round(t_query, 2), seconds_generate=round(t_gen, 2), seconds_train=round(t_train, 2)))
-        _save_round(run_dir, r, model, opt, rows, labeled, full)
+        _save_round(run_dir, r, model, opt, rows, labeled, full, gset.records)
         bar.set_postfix(test=f"{rows[-1]['test_acc']:.3f}", labeled=len(real), gen=len(gset))
     save_figure(plot_rounds(rows, f'{cfg.query} + {cfg.method} on {cfg.dataset} ({cfg.initial} + {cfg.rounds} x {cfg.query_size} labels)'),
                 run_dir/'accuracy.png')

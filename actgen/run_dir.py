@@ -14,8 +14,8 @@ import torch
 from .core import ActgenError, atomic_write, default_device, read_json, write_json
 
 # %% auto #0
-__all__ = ['lock_run_dir', 'prepare_run_dir', 'write_metrics', 'save_checkpoint', 'restore_rng', 'resolve_device', 'open_run_dir',
-           'read_run_config', 'save_state', 'full_disk_guard']
+__all__ = ['lock_run_dir', 'remove_temporary_files', 'prepare_run_dir', 'write_metrics', 'save_checkpoint', 'restore_rng',
+           'resolve_device', 'open_run_dir', 'read_run_config', 'load_state', 'save_state', 'full_disk_guard']
 
 # %% ../nbs/06e_run_dir.ipynb #808fc020
 def lock_run_dir(path: Path):
@@ -27,17 +27,27 @@ def lock_run_dir(path: Path):
         f.close(); raise ActgenError(f"run directory '{path}' is in use by another actgen process")
     return f   # keep a reference: the lock lasts as long as the file is open
 
+def _leftover(p: Path) -> bool:
+    "The lock, or a temporary file of a write cut short (`atomic_write`): what a run killed before its config was written leaves."
+    return p.name == '.lock' or (p.name.startswith('.') and p.name.endswith('.tmp') and p.is_file())
+
+def remove_temporary_files(path: Path):
+    "Delete the temporary files of writes cut short in `path` and its subfolders (the run's lock must be held)."
+    for d in [path, *(q for q in path.iterdir() if q.is_dir())]:
+        for f in d.glob('.*.tmp'): f.unlink(missing_ok=True)
+
 def prepare_run_dir(path: str | Path, lock: bool = False):
     "Create `path` for a new run; refuse a folder that holds another run or other files. With `lock`, also return the lock."
     path = Path(path)
-    if path.exists() and (not path.is_dir() or any(p.name != '.lock' for p in path.iterdir())):
+    if path.exists() and (not path.is_dir() or not all(_leftover(p) for p in path.iterdir())):
         what = 'another run' if (path/'config.json').exists() else 'other files'
         raise ActgenError(f"output folder '{path}' already holds {what}; choose a new --out (or --resume it)")
     path.mkdir(parents=True, exist_ok=True)
     if not lock: return path
     lk = lock_run_dir(path)
-    if any(p.name != '.lock' for p in path.iterdir()):     # another run won the race to this folder
+    if not all(_leftover(p) for p in path.iterdir()):     # another run won the race to this folder
         lk.close(); raise ActgenError(f"output folder '{path}' was just taken by another run; choose a new --out")
+    remove_temporary_files(path)
     return path, lk
 
 def write_metrics(run_dir: Path, rows: list[dict]):
@@ -46,9 +56,10 @@ def write_metrics(run_dir: Path, rows: list[dict]):
     buf = io.StringIO(); w = csv.DictWriter(buf, fieldnames=list(rows[0])); w.writeheader(); w.writerows(rows)
     with atomic_write(run_dir/'metrics.csv') as tmp: Path(tmp).write_text(buf.getvalue())
 
-def save_checkpoint(run_dir: Path, model, opt, epoch: int, rows: list[dict], shuffle: torch.Generator, method_state: dict):
+def save_checkpoint(run_dir: Path, model, opt, epoch: int, rows: list[dict], shuffle: torch.Generator, method_state: dict,
+                    generated: list[dict] | None = None):   # the generated set's records: what a resume verifies
     "Everything needed to continue after `epoch`, written atomically."
-    state = dict(model=model.state_dict(), optimizer=opt.state_dict(), epoch=epoch, metrics=rows, method=method_state,
+    state = dict(model=model.state_dict(), optimizer=opt.state_dict(), epoch=epoch, metrics=rows, method=method_state, generated=generated,
                  rng=dict(torch=torch.get_rng_state(), numpy=np.random.get_state(), python=random.getstate(),
                           shuffle=shuffle.get_state()))
     save_state(run_dir/'checkpoint.pt', state)
@@ -70,15 +81,32 @@ def resolve_device(name: str) -> torch.device:
 # %% ../nbs/06e_run_dir.ipynb #4680f486
 def open_run_dir(path: Path, resume: bool, record: dict | None = None):
     "Lock `path`: the folder of a run being continued (`resume`), or a new one, with `record` written as its config.json. Returns the lock."
-    if resume: return lock_run_dir(path)
+    if resume:
+        lk = lock_run_dir(path); remove_temporary_files(path); return lk
     _, lk = prepare_run_dir(path, lock=True)
     write_json(path/'config.json', record)
     return lk
 
 def read_run_config(run_dir: Path) -> dict:
-    "The config.json of the run in `run_dir`, or an ActgenError when there is none to resume."
-    if not (run_dir/'config.json').exists(): raise ActgenError(f"'{run_dir}' holds no run to resume (no config.json)")
-    return read_json(run_dir/'config.json')
+    "The config.json of the run in `run_dir`; an ActgenError, in one line, when there is none or it is damaged."
+    path, how = run_dir/'config.json', 'restore it from a copy, or start the run again in a new folder'
+    if not run_dir.is_dir(): raise ActgenError(f"'{run_dir}' does not exist: there is no run to resume")
+    if not path.exists(): raise ActgenError(f"'{run_dir}' holds no run to resume (no config.json)")
+    try: rec = read_json(path)
+    except (ValueError, UnicodeDecodeError) as e: raise ActgenError(f"{path} is damaged (not JSON: {e}); {how}") from None
+    if not isinstance(rec, dict) or not isinstance(rec.get('config'), dict):
+        raise ActgenError(f"{path} is damaged (it does not hold a run's settings); {how}")
+    return rec
+
+def load_state(path: Path, device, keys: tuple = (), how: str = 'restore it from a copy') -> dict:
+    "A `save_state` file read back, with the `keys` it must hold; an ActgenError naming the file and `how` to proceed if it is damaged."
+    try: state = torch.load(path, map_location=device, weights_only=False)
+    except Exception as e:   # a torn or foreign file fails in many ways (zip, pickle, EOF): all mean the same here
+        raise ActgenError(f"{path} is damaged ({type(e).__name__}: {str(e).splitlines()[0] if str(e) else 'unreadable'}); {how}") from None
+    missing = [k for k in keys if k not in state] if isinstance(state, dict) else list(keys)
+    if not isinstance(state, dict) or missing:
+        raise ActgenError(f"{path} is damaged (not a complete checkpoint{': no ' + ', '.join(missing) if missing else ''}); {how}")
+    return state
 
 def save_state(path: Path, state: dict):
     "`torch.save` of `state` into `path`, atomically (serialised first: a failed write is then a plain OSError)."

@@ -17,7 +17,7 @@ from .core import ActgenError, image_grid, save_figure, seed_everything
 from .config import Settings, check_choices, from_dict, to_flat
 from .imageset import ImageSet, concat
 from .data import balanced_subset, dataset_info, load_dataset, train_val_split
-from .genset import GeneratedSet
+from .genset import GeneratedSet, resume_from
 from .generator import load_generator, recommended_guidance_scale
 from .sampler import GenerationConfig
 from .guidance import ActGenConfig
@@ -28,8 +28,8 @@ from .distributed import (Shard, barrier, broadcast_object, gather_objects, init
 from .classifier import (CLASSIFIERS, ClassifierConfig, accuracy, build_classifier, default_arch, make_optimizer,
                                train_epoch)
 from .methods import EpochContext, GenerationMethod, get_method, merge_generated
-from .run_dir import (full_disk_guard, open_run_dir, read_run_config, resolve_device, restore_rng, save_checkpoint,
-                            write_metrics)
+from .run_dir import (full_disk_guard, load_state, open_run_dir, read_run_config, resolve_device, restore_rng,
+                            save_checkpoint, write_metrics)
 from .report import plot_accuracy
 
 # %% auto #0
@@ -155,14 +155,17 @@ def _open(run: Run, run_dir: Path, resume: bool):
 
 def _restore(run: Run, resume: bool, progress: bool) -> tuple[list[dict], int]:
     "The metrics so far and the first epoch to run: from the checkpoint when resuming."
-    rows, start = [], 0
-    if resume and (run.run_dir/'checkpoint.pt').exists():
-        ck = torch.load(run.run_dir/'checkpoint.pt', map_location=run.device, weights_only=False)
+    rows, start, ck, path = [], 0, None, run.run_dir/'checkpoint.pt'
+    if resume and path.exists():
+        ck = load_state(path, run.device, ('model', 'optimizer', 'method', 'rng', 'metrics', 'epoch'),
+                        f'delete it to run this run again from its first epoch (actgen_train --resume {run.run_dir}), or restore it from a copy')
         run.model.load_state_dict(ck['model']); run.opt.load_state_dict(ck['optimizer']); run.method.load_state_dict(ck['method'])
         restore_rng(ck['rng'], run.shuffle); rows, start = ck['metrics'], ck['epoch']
-    if resume and run.shard.is_main:   # images of an epoch that did not reach its checkpoint are generated again
-        n = run.gset.prune(lambda r: r.get('epoch') is not None and r['epoch'] < start)
-        if progress and n: print(f'resuming after epoch {start}: dropped {n} image(s) of the unfinished epoch')
+    if resume:   # the generated set becomes what the checkpoint vouches for; an unfinished epoch's images are made again
+        vouched = ck.get('generated') if ck is not None else []
+        notes = on_main(lambda: resume_from(run.gset, vouched, lambda r: r.get('epoch') is not None and r['epoch'] < start,
+                                            rows[-1]['n_generated_total'] if rows else 0, 'epoch', start + 1), run.shard)
+        for note in (notes or []) if progress else []: print(f'resuming after epoch {start}: {note}')
     barrier(run.shard)
     return rows, start
 
@@ -209,7 +212,7 @@ def _record_phase(run: Run, rows: list[dict], epoch: int) -> list[dict]:
     rows = broadcast_object(rows, run.shard)
     if run.shard.is_main:
         write_metrics(run.run_dir, rows)
-        save_checkpoint(run.run_dir, run.model, run.opt, epoch + 1, rows, run.shuffle, run.method.state_dict())
+        save_checkpoint(run.run_dir, run.model, run.opt, epoch + 1, rows, run.shuffle, run.method.state_dict(), run.gset.records)
         if getattr(run.method, 'bank', None) is not None: run.method.bank.save(run.run_dir/'memory_bank.pt')
     barrier(run.shard)                           # the next epoch reads what rank 0 wrote
     return rows
