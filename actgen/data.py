@@ -14,7 +14,7 @@ import torch.nn.functional as F
 
 from .core import ActgenError
 from .imageset import ImageSet
-from .image_tree import SPLITS, _list_tree, _nfc, cache_dir, load_image_tree
+from .image_tree import SPLITS, _tree_classes, cache_dir, load_image_tree
 
 # %% auto #0
 __all__ = ['PROMPT_TEMPLATES', 'FASHION_MNIST_DIR', 'FASHION_CLASSES', 'CIFAR10_CLASSES', 'DIGIT_CLASSES', 'CIFAR10_ZIPS',
@@ -176,7 +176,7 @@ def dataset_classes(name: str, data_dir=None) -> list[str]:
     if kind in ('fashion-mnist', 'digits') or (kind == 'cifar10' and not path): return list(DATASETS[kind].classes)
     src = _cifar_source(path) if kind == 'cifar10' else Path(path).expanduser()
     if not src.exists(): raise ActgenError(f"{src} does not exist")
-    return sorted({_nfc(c) for _, c, _, _ in _list_tree(src)})
+    return _tree_classes(src)
 
 def dataset_info(name: str, data_dir=None) -> DatasetInfo:
     "`DATASETS[name]`, also for 'cifar10:PATH' and 'folder:PATH' (a folder is assumed to allow horizontal flips)."

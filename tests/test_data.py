@@ -1,5 +1,5 @@
 "Tests of actgen.data on the real datasets and on crash safety (the notebook nbs/01_data.ipynb tests the rest)."
-import json, os, warnings
+import json, os, subprocess, sys, warnings
 from pathlib import Path
 
 import pytest
@@ -62,6 +62,23 @@ def test_cifar10_from_zip(tmp_path, monkeypatch):
     monkeypatch.setenv('ACTGEN_DATA', str(CI_ZIP.parent))
     monkeypatch.chdir(tmp_path)
     assert dataset_classes('cifar10') == CIFAR10_CLASSES
+
+
+def test_folder_says_what_it_skipped_once_on_the_console(tmp_path):
+    "A run loads both splits of `folder:PATH`; what was not read is said once, on stderr, and the run goes on."
+    from PIL import Image
+    for split, n in (('train', 6), ('test', 2)):
+        for c in 'abc' if split == 'train' else 'ab':   # class c has no test images
+            (tmp_path/'ds'/split/c).mkdir(parents=True)
+            for i in range(n): Image.new('L', (8, 8), 40*i).save(tmp_path/'ds'/split/c/f'{i}.png')
+    (tmp_path/'ds'/'train'/'empty').mkdir()
+    r = subprocess.run([str(Path(sys.executable).parent/'actgen_train'), '--dataset', f"folder:{tmp_path/'ds'}", '--labeled', '9',
+                        '--method', 'real', '--epochs', '1', '--device', 'cpu', '--quiet', '--out', str(tmp_path/'run')],
+                       capture_output=True, text=True, env={**os.environ, 'OMP_NUM_THREADS': '1'}, timeout=600)
+    assert r.returncode == 0, r.stderr
+    assert r.stderr.count('skipped or converted while reading it') == 1, r.stderr
+    assert "  empty class folders, not classes: train/empty\n  classes with no test images, kept (trained, never tested): 'c'\n" in r.stderr
+    assert json.loads((tmp_path/'run'/'config.json').read_text())['sizes']['labeled'] == 9
 
 
 def test_cifar10_missing(tmp_path, monkeypatch):
