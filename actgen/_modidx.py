@@ -133,6 +133,7 @@ d = { 'settings': {'branch': 'main', 'doc_baseurl': '/', 'doc_host': '', 'git_ur
                                'actgen.config.finite_float': ('config.html#finite_float', 'actgen/config.py'),
                                'actgen.config.from_dict': ('config.html#from_dict', 'actgen/config.py'),
                                'actgen.config.parse_bool': ('config.html#parse_bool', 'actgen/config.py'),
+                               'actgen.config.quiet_libraries': ('config.html#quiet_libraries', 'actgen/config.py'),
                                'actgen.config.run_cli': ('config.html#run_cli', 'actgen/config.py'),
                                'actgen.config.settings': ('config.html#settings', 'actgen/config.py'),
                                'actgen.config.settings_from_args': ('config.html#settings_from_args', 'actgen/config.py'),

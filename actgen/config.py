@@ -15,7 +15,7 @@ from .core import ActgenError
 # %% auto #0
 __all__ = ['cli', 'Setting', 'settings', 'to_flat', 'from_dict', 'updated', 'Settings', 'parse_bool', 'finite_float',
            'check_choices', 'OneLineParser', 'HelpFormatter', 'argument_for', 'add_settings', 'settings_from_args',
-           'run_cli']
+           'quiet_libraries', 'run_cli']
 
 # %% ../nbs/00b_config.ipynb #0e695a6e
 def cli(name: str) -> dict:
@@ -172,8 +172,15 @@ def settings_from_args(cls, args: argparse.Namespace, defaults=None):
     return cfg
 
 # %% ../nbs/00b_config.ipynb #7a51b611
+def quiet_libraries():
+    "Silence the progress bars of the libraries under actgen (weight loading, downloads) for `--quiet`."
+    import diffusers, huggingface_hub, transformers
+    transformers.utils.logging.disable_progress_bar(); diffusers.utils.logging.disable_progress_bar()
+    huggingface_hub.utils.disable_progress_bars()
+
 def run_cli(fn, argv=None, prog='actgen'):
     "Run `fn(argv)` as a console script: None on success; an ActgenError becomes one line on stderr and exit code 2."
+    if '--quiet' in (sys.argv[1:] if argv is None else argv): quiet_libraries()
     try: fn(argv)
     except ActgenError as e:
         print(f"{prog}: error: {e}", file=sys.stderr); sys.exit(2)

@@ -184,7 +184,7 @@ def _rounds(cfg, run_dir, full, test, initial, extra, gen, arch, flip, device, p
         opt = make_optimizer(model, cfg.classifier.lr, cfg.classifier.weight_decay); opt.load_state_dict(st['optimizer']); model.eval()
     vouched = st.get('generated') if ck is not None else []
     notes = resume_from(gset, vouched, lambda rec: rec.get('round', 0) < start, rows[-1]['n_generated_total'] if rows else 0, 'round', start)
-    for note in notes if progress else []: print(f'resuming after round {start - 1}: {note}')
+    for note in notes: print(f'resuming after round {start - 1}: {note}')   # said even with --quiet: the run's data changed
     bar = tqdm(range(start, cfg.rounds + 1), desc=f'{cfg.query}+{cfg.method} rounds', disable=not progress,
                initial=start, total=cfg.rounds + 1)
     for r in bar:

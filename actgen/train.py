@@ -165,7 +165,7 @@ def _restore(run: Run, resume: bool, progress: bool) -> tuple[list[dict], int]:
         vouched = ck.get('generated') if ck is not None else []
         notes = on_main(lambda: resume_from(run.gset, vouched, lambda r: r.get('epoch') is not None and r['epoch'] < start,
                                             rows[-1]['n_generated_total'] if rows else 0, 'epoch', start + 1), run.shard)
-        for note in (notes or []) if progress else []: print(f'resuming after epoch {start}: {note}')
+        for note in notes or []: print(f'resuming after epoch {start}: {note}')   # said even with --quiet: the run's data changed
     barrier(run.shard)
     return rows, start
 

@@ -53,7 +53,7 @@ def test_rounds_bad_input_one_line_exit_2(tmp_path, args, msg):
 
 def test_resume_of_nothing(tmp_path):
     p = train('--resume', tmp_path/'nothing'); code, err = p.wait(), p.stderr.read()
-    assert code == 2 and 'holds no run to resume' in err and len(err.strip().splitlines()) == 1
+    assert code == 2 and 'does not exist: there is no run to resume' in err and len(err.strip().splitlines()) == 1
 
 def test_rounds_help():
     r = subprocess.run([str(BIN/'actgen_train'), '--rounds', '3', '--help'], capture_output=True, text=True, env=ENV)
