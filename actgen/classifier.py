@@ -5,7 +5,7 @@
 # %% ../nbs/06c_classifier.ipynb #27101fcf
 from __future__ import annotations
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import torch
 import torch.nn as nn
@@ -13,6 +13,7 @@ import torch.nn.functional as F
 from tqdm.auto import tqdm
 
 from .core import ActgenError, default_device, seed_everything
+from .config import POSITIVE, limits
 from .imageset import ImageSet
 from .data import augment
 from .acquire import predict_proba
@@ -28,10 +29,10 @@ __all__ = ['CLASSIFIERS', 'ClassifierConfig', 'Normalize', 'small_cnn', 'resnet1
 class ClassifierConfig:
     "The classifier and how it is trained."
     arch: str = 'auto'          # classifier: small-cnn, resnet18, vgg-small, mobilenet-small, or auto (small-cnn for grayscale, resnet18 for colour)
-    epochs: int = 20            # training epochs
-    batch_size: int = 128       # classifier batch size
-    lr: float = 0.05            # peak learning rate (SGD, cosine)
-    weight_decay: float = 5e-4  # weight decay
+    epochs: int = field(default=20, metadata=POSITIVE)            # training epochs
+    batch_size: int = field(default=128, metadata=POSITIVE)       # classifier batch size
+    lr: float = field(default=0.05, metadata=limits(0, ends='(]'))            # peak learning rate (SGD, cosine)
+    weight_decay: float = field(default=5e-4, metadata=limits(0))  # weight decay
 
 # %% ../nbs/06c_classifier.ipynb #c76e1489
 class Normalize(nn.Module):

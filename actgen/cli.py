@@ -4,15 +4,16 @@
 
 # %% ../nbs/08_cli.ipynb #1fed18f2
 from __future__ import annotations
-import argparse, sys, time
+import argparse, math, sys, time
 from pathlib import Path
 
 import torch
 
 from .core import ActgenError, image_grid, save_figure
-from .config import HelpFormatter, OneLineParser, add_settings, run_cli, settings_from_args
+from .config import HelpFormatter, OneLineParser, add_settings, finite_float, run_cli, settings_from_args
 from .methods import METHODS
 from .run_dir import prepare_run_dir, resolve_device
+from .sampler import template_problem
 from .train import TrainConfig, run_experiment, resume_experiment
 
 # %% auto #0
@@ -69,7 +70,7 @@ def generate_parser() -> argparse.ArgumentParser:
     p.add_argument('--n', type=int, default=8, help='images per class (or per prompt)')
     p.add_argument('--template', default='a photo of a {}', help='prompt template, {} is the class name')
     p.add_argument('--steps', type=int, default=40, help='DDPM sampling steps')
-    p.add_argument('--guidance-scale', type=float, default=None, help="classifier-free guidance scale s (default: the model's recommended one, else 7.5)")
+    p.add_argument('--guidance-scale', type=finite_float, default=None, help="classifier-free guidance scale s (default: the model's recommended one, else 7.5)")
     p.add_argument('--batch-size', type=int, default=64, help='images per sampling batch')
     p.add_argument('--seed', type=int, default=0, help='seed of the first image; image j uses seed+j')
     p.add_argument('--device', default='auto', help='cpu, cuda, cuda:N, or auto')
@@ -84,14 +85,18 @@ def generate_to_folder(model: str, out: Path, classes: list[str] | None = None, 
     from actgen.genset import GeneratedSet
     from actgen.generator import load_generator
     from actgen.sampler import generate
-    if n < 1: raise ActgenError(f"--n must be positive, got {n}")
+    for name, v in (('--n', n), ('--steps', steps), ('--batch-size', batch_size)):
+        if v < 1: raise ActgenError(f"{name} must be positive, got {v}")
+    if guidance_scale is not None and not (math.isfinite(guidance_scale) and guidance_scale >= 0):
+        raise ActgenError(f"--guidance-scale must be a finite number >= 0, got {guidance_scale}")
+    if not prompts and (why := template_problem(template)): raise ActgenError(f"--template {why}")
     if not prompts and not classes: raise ActgenError("give --classes or --prompts")
     names = list(prompts) if prompts else list(classes)
     all_prompts = [p if prompts else make_prompt(c, template) for p, c in zip(names, names) for _ in range(n)]
     labels = torch.tensor([i for i in range(len(names)) for _ in range(n)])
     seeds = [seed + j for j in range(len(all_prompts))]
     gen = load_generator(model, device=resolve_device(device))      # fails before anything is written
-    out = prepare_run_dir(out)
+    out = prepare_run_dir(out, resumable=False)   # actgen_generate has no --resume
     imgs = generate(gen, all_prompts, seeds, steps=steps, guidance_scale=guidance_scale, batch_size=batch_size, progress=progress)
     recs = GeneratedSet(out).add(imgs, labels, [{'class': names[y], 'method': 'text-to-image', 'epoch': None, 'guide_id': None,
                                                 'seed': s, 'prompt': p, 'model': model} for y, s, p in zip(labels.tolist(), seeds, all_prompts)])

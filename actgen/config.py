@@ -4,7 +4,7 @@
 
 # %% ../nbs/00b_config.ipynb #30a06294
 from __future__ import annotations
-import argparse, copy, dataclasses, math, sys, types, typing
+import argparse, copy, dataclasses, functools, math, sys, types, typing
 from dataclasses import MISSING, fields, is_dataclass
 from typing import Literal, get_args, get_origin, get_type_hints
 
@@ -13,14 +13,20 @@ from fastcore.docments import docments
 from .core import ActgenError
 
 # %% auto #0
-__all__ = ['cli', 'Setting', 'settings', 'to_flat', 'from_dict', 'updated', 'Settings', 'parse_bool', 'finite_float',
-           'check_choices', 'OneLineParser', 'HelpFormatter', 'argument_for', 'add_settings', 'settings_from_args',
-           'quiet_libraries', 'run_cli']
+__all__ = ['POSITIVE', 'NON_NEGATIVE', 'cli', 'limits', 'Setting', 'settings', 'to_flat', 'from_dict', 'updated', 'Settings',
+           'parse_bool', 'finite_float', 'check_settings', 'OneLineParser', 'HelpFormatter', 'argument_for',
+           'add_settings', 'settings_from_args', 'quiet_libraries', 'run_cli']
 
 # %% ../nbs/00b_config.ipynb #0e695a6e
 def cli(name: str) -> dict:
     "Field metadata giving a setting its command-line name (`--name`) where it differs from the field's."
     return dict(cli=name)
+
+def limits(low=None, high=None, ends: str = '[]', check=None) -> dict:
+    "Field metadata: the setting's allowed range (`ends`: '(' or '[' and ')' or ']'), or a `check(value)` returning what is wrong."
+    return dict(limits=(low, high, ends), check=check)
+
+POSITIVE, NON_NEGATIVE = limits(1), limits(0)   # for counts: at least one, or possibly none
 
 @dataclasses.dataclass(frozen=True)
 class Setting:
@@ -31,6 +37,8 @@ class Setting:
     default: object
     help: str
     metavar: str | None = None  # the option's value as `--help` names it
+    limits: tuple | None = None # (low, high, ends) of `limits`: the allowed range
+    check: object = None        # value -> what is wrong with it, or None
 
 def _is_config(t) -> bool: return isinstance(t, type) and is_dataclass(t)
 
@@ -38,6 +46,7 @@ def _default(f):
     if f.default is not MISSING: return f.default
     return f.default_factory() if f.default_factory is not MISSING else MISSING
 
+@functools.cache
 def _field_docs(cls) -> dict:
     "Each field's comment, read from the class that declares it (a run config may extend a base config)."
     docs = {}
@@ -51,7 +60,8 @@ def settings(cls, defaults=None, path: tuple = ()) -> list[Setting]:
         t, d = hints[f.name], getattr(defaults, f.name) if defaults is not None else _default(f)
         if _is_config(t): out += settings(t, d, path + (f.name,)); continue
         key = f.metadata.get('cli', getattr(cls, 'cli_prefix', '') + f.name)
-        out.append(Setting(path + (f.name,), key, t, d, docs.get(f.name) or f.name.replace('_', ' '), f.metadata.get('metavar')))
+        out.append(Setting(path + (f.name,), key, t, d, docs.get(f.name) or f.name.replace('_', ' '), f.metadata.get('metavar'),
+                           f.metadata.get('limits'), f.metadata.get('check')))
     keys = [s.key for s in out]
     if len(set(keys)) != len(keys): raise TypeError(f"{cls.__name__}: two settings share a command-line name")
     return out
@@ -113,12 +123,30 @@ def _inner(t):
     return t, False
 
 # %% ../nbs/00b_config.ipynb #d558a773
-def check_choices(cfg):
-    "Raise `ActgenError` naming the first setting of `cfg` (nested configs walked) whose value is not one of its `Literal` choices."
+def _range(lims) -> str:
+    low, high, ends = lims
+    if high is None: return 'positive' if (low, ends[0]) in ((1, '['), (0, '(')) else f"{'>=' if ends[0] == '[' else '>'} {low}"
+    return f'in {ends[0]}{low}, {high}{ends[1]}'
+
+def _outside(v, lims) -> bool:
+    low, high, ends = lims
+    return ((low is not None and (v < low or (ends[0] == '(' and v == low))) or
+            (high is not None and (v > high or (ends[1] == ')' and v == high))))
+
+def _problem(s: Setting) -> str | None:
+    "What is wrong with the value of `s` (its `default` holds the config's value), or None."
+    t, optional = _inner(s.type); v = s.default
+    if v is None: return None if optional else 'must be given'
+    if get_origin(t) is Literal: return None if v in get_args(t) else f"must be one of {', '.join(map(str, get_args(t)))}, got {v!r}"
+    if t in (int, float) and (isinstance(v, bool) or not isinstance(v, (int, float))): return f'must be a number, got {v!r}'
+    if t is float and not math.isfinite(v): return f'must be a finite number, got {v!r}'
+    if s.limits and _outside(v, s.limits): return f'must be {_range(s.limits)}, got {v!r}'
+    return s.check(v) if s.check else None
+
+def check_settings(cfg):
+    "Raise `ActgenError` naming the first setting of `cfg` (nested configs walked) whose value its declaration does not allow: a `Literal`'s choices, a finite number, its `limits`."
     for s in settings(type(cfg), cfg):
-        t, optional = _inner(s.type)
-        if get_origin(t) is not Literal or (optional and s.default is None) or s.default in get_args(t): continue
-        raise ActgenError(f"--{s.key.replace('_', '-')} must be one of {', '.join(map(str, get_args(t)))}, got {s.default!r}")
+        if (why := _problem(s)): raise ActgenError(f"--{s.key.replace('_', '-')} {why}")
     return cfg
 
 # %% ../nbs/00b_config.ipynb #49db576d

@@ -4,7 +4,7 @@
 
 # %% ../nbs/00_core.ipynb #f6f8c3cf
 from __future__ import annotations
-import io, json, os, random, tempfile
+import io, json, math, os, random, tempfile
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -62,9 +62,16 @@ def write_text(path: str | Path, text: str):
     "Write `text` to `path` atomically."
     with atomic_write(path) as tmp: Path(tmp).write_text(text, encoding='utf-8')
 
+def _strict(o):
+    "`o` with every float that is not a finite number as None: JSON has no NaN or Infinity, and strict readers refuse them."
+    if isinstance(o, float) and not math.isfinite(o): return None
+    if isinstance(o, dict): return {k: _strict(v) for k, v in o.items()}
+    if isinstance(o, (list, tuple)): return [_strict(v) for v in o]
+    return o
+
 def write_json(path: str | Path, obj, indent=2):
-    "Write `obj` as JSON to `path` atomically."
-    write_text(path, json.dumps(obj, indent=indent, default=str) + '\n')
+    "Write `obj` as strict JSON to `path` atomically (a NaN or an infinity is written as null)."
+    write_text(path, json.dumps(_strict(obj), indent=indent, default=str, allow_nan=False) + '\n')
 
 def read_json(path: str | Path):
     return json.loads(Path(path).read_text(encoding='utf-8'))

@@ -11,7 +11,7 @@ import torch
 from torch.utils.checkpoint import checkpoint
 
 from .core import ActgenError
-from .config import cli
+from .config import POSITIVE, cli, limits
 from .sampler import SamplerCallback, sample, predict_x0, ddpm_coefficients
 from .acquire import get_acquisition
 from .guidance import DECODES, noise_grad_in_cond
@@ -25,9 +25,9 @@ class GalotConfig:
     "GALOT: the text embedding optimised in an epsilon-ball for an acquisition function."
     cli_prefix: ClassVar[str] = 'galot_'
     acquisition: str = field(default='entropy', metadata=cli('acquisition'))  # GALOT acquisition: entropy, margin, least-confidence, pseudo-label-ce
-    eps: float = 0.1                                 # GALOT epsilon-ball radius, relative to the norm of the prompt's embedding
-    iters: int = 10                                  # GALOT ascent steps
-    samples: int = 6                                 # GALOT images averaged per gradient
+    eps: float = field(default=0.1, metadata=limits(0))                                 # GALOT epsilon-ball radius, relative to the norm of the prompt's embedding
+    iters: int = field(default=10, metadata=POSITIVE)                                  # GALOT ascent steps
+    samples: int = field(default=6, metadata=POSITIVE)                                 # GALOT images averaged per gradient
     flow: Literal['last', 'last-k', 'per-step'] = 'last'  # GALOT gradient flow: last (last step only), last-k, per-step
     tokens: Literal['all', 'class', 'non-pad'] = 'all'    # GALOT tokens that move: all, class, non-pad
 

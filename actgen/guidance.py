@@ -6,7 +6,7 @@
 from __future__ import annotations
 import math
 from contextlib import nullcontext
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Literal, get_args
 from pathlib import Path
 
@@ -14,6 +14,7 @@ import torch
 import torch.nn.functional as F
 
 from .core import ActgenError, atomic_write
+from .config import NON_NEGATIVE, POSITIVE, limits
 from .sampler import Decode, SamplerCallback, predict_x0
 from .attention import AttentionMask, capture_paused
 
@@ -29,15 +30,15 @@ GradUpdate = Literal['next', 'same']
 @dataclass
 class ActGenConfig:
     "Attentive image guidance (eq. 6-8) and gradient guidance on the text embedding (eq. 9-11)."
-    image_strength: float = 12.5        # image-guidance strength i: guidance fades out after about i steps
+    image_strength: float = field(default=12.5, metadata=limits(0))        # image-guidance strength i: guidance fades out after about i steps
     ig_variant: IGVariant = 'posterior' # guided variant of eq. 6: posterior (default), trajectory (official code), paper (as printed)
-    mask_threshold: float | None = None # binarise the attention mask at this level (default: soft mask in [0,1])
-    lam: float = 0.1                    # weight lambda of the adversarial loss
-    margin: float = 200.0               # contrastive hinge margin rho
-    nu: float = 0.05                    # text-embedding step size nu
-    grad_steps: int = 10                # sampling steps with gradient guidance (the first ones)
+    mask_threshold: float | None = field(default=None, metadata=limits(0, 1, '[)')) # binarise the attention mask at this level (default: soft mask in [0,1])
+    lam: float = field(default=0.1, metadata=limits(0))                    # weight lambda of the adversarial loss
+    margin: float = field(default=200.0, metadata=limits(0))               # contrastive hinge margin rho
+    nu: float = field(default=0.05, metadata=limits(0))                    # text-embedding step size nu
+    grad_steps: int = field(default=10, metadata=NON_NEGATIVE)                # sampling steps with gradient guidance (the first ones)
     grad_update: GradUpdate = 'next'    # next (eq. 11, the official code): a guided step's own UNet pass gives the gradient, and the moved embedding is the next step's; same: one more pass per guided step, and the moved embedding is used at once
-    bank_cap: int = 4096                # memory-bank latents kept per class
+    bank_cap: int = field(default=4096, metadata=POSITIVE)                # memory-bank latents kept per class
 
 # %% ../nbs/05_guidance.ipynb #9196842b
 def image_guidance_weight(step: int, strength: float | torch.Tensor = ActGenConfig.image_strength) -> torch.Tensor:

@@ -20,7 +20,8 @@ from .data import balanced_subset, dataset_info, load_dataset
 from .genset import GeneratedSet, resume_from
 from .acquire import ACQUISITIONS, predict_proba
 from .pool import PoolStrategy, query_pool
-from .config import HelpFormatter, OneLineParser, add_settings, check_choices, from_dict, settings_from_args, to_flat
+from .config import (NON_NEGATIVE, POSITIVE, HelpFormatter, OneLineParser, add_settings, check_settings, from_dict,
+                           settings_from_args, to_flat)
 from .sampler import GenerationConfig
 from .galot import GalotConfig
 from .classifier import ClassifierConfig, accuracy, build_classifier, default_arch, make_optimizer, train_epoch
@@ -42,16 +43,16 @@ GEN_METHODS = get_args(RoundsMethod)
 @dataclass
 class RoundsConfig(RunSettings):
     "A rounds run: the initial set, the pool queries and the generation of each round, and the components' settings (nested)."
-    initial: int = 1000                  # size of the class-balanced initial labeled set
-    rounds: int = field(default=5, metadata=dict(metavar='N'))  # active-learning rounds after round 0
+    initial: int = field(default=1000, metadata=POSITIVE)                  # size of the class-balanced initial labeled set
+    rounds: int = field(default=5, metadata=dict(metavar='N') | NON_NEGATIVE)  # active-learning rounds after round 0
     query: PoolStrategy = 'random'              # pool query strategy
-    query_size: int = 1000               # B: real images queried (and labeled by the oracle) per round
-    pool_size: int | None = None         # score a random subset of the unlabeled pool of this size per round (default: all of it)
+    query_size: int = field(default=1000, metadata=NON_NEGATIVE)               # B: real images queried (and labeled by the oracle) per round
+    pool_size: int | None = field(default=None, metadata=POSITIVE)         # score a random subset of the unlabeled pool of this size per round (default: all of it)
     method: RoundsMethod = 'galot'            # generation per round
-    gen_per_class: int = 10              # M: images generated per class per round
+    gen_per_class: int = field(default=10, metadata=NON_NEGATIVE)              # M: images generated per class per round
     retrain: Literal['scratch', 'continue'] = 'scratch'  # scratch (a new classifier each round, as GALOT) or continue
     extra_data: list | None = field(default=None, metadata=dict(metavar='RUN_DIR'))  # a run directory whose generated images (with their manifest labels) join training; repeat for several
-    test_size: int | None = None         # evaluate on a class-balanced subset of the test split of this size (default: all of it)
+    test_size: int | None = field(default=None, metadata=POSITIVE)         # evaluate on a class-balanced subset of the test split of this size (default: all of it)
     galot_eps_schedule: Literal['constant', 'linear'] = 'constant'  # GALOT epsilon over rounds: constant, or linear (eps * round / rounds)
     classifier: ClassifierConfig = field(default_factory=lambda: ClassifierConfig(batch_size=64))
     gen: GenerationConfig = field(default_factory=GenerationConfig)
@@ -59,13 +60,7 @@ class RoundsConfig(RunSettings):
 
     def check(self):
         "Raise ActgenError for values no run can use."
-        check_choices(self)
-        if self.rounds < 0: raise ActgenError(f"--rounds must be >= 0, got {self.rounds}")
-        if self.initial < 1: raise ActgenError(f"--initial must be positive, got {self.initial}")
-        if self.classifier.epochs < 1: raise ActgenError(f"--epochs must be positive, got {self.classifier.epochs}")
-        if self.query_size < 0 or self.gen_per_class < 0: raise ActgenError("--query-size and --gen-per-class must be >= 0")
-        if self.pool_size is not None and self.pool_size < 1: raise ActgenError(f"--pool-size must be positive, got {self.pool_size}")
-        if self.test_size is not None and self.test_size < 1: raise ActgenError(f"--test-size must be positive, got {self.test_size}")
+        check_settings(self)
         self.train_config(1).check()
         return self
 

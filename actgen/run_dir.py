@@ -36,12 +36,12 @@ def remove_temporary_files(path: Path):
     for d in [path, *(q for q in path.iterdir() if q.is_dir())]:
         for f in d.glob('.*.tmp'): f.unlink(missing_ok=True)
 
-def prepare_run_dir(path: str | Path, lock: bool = False):
+def prepare_run_dir(path: str | Path, lock: bool = False, resumable: bool = True):
     "Create `path` for a new run; refuse a folder that holds another run or other files. With `lock`, also return the lock."
     path = Path(path)
     if path.exists() and (not path.is_dir() or not all(_leftover(p) for p in path.iterdir())):
         what = 'another run' if (path/'config.json').exists() else 'other files'
-        raise ActgenError(f"output folder '{path}' already holds {what}; choose a new --out (or --resume it)")
+        raise ActgenError(f"output folder '{path}' already holds {what}; choose a new --out{' (or --resume it)' if resumable else ''}")
     path.mkdir(parents=True, exist_ok=True)
     if not lock: return path
     lk = lock_run_dir(path)

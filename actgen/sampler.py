@@ -13,12 +13,12 @@ import torch
 from tqdm.auto import tqdm
 
 from .core import ActgenError, image_generators
-from .config import cli
+from .config import POSITIVE, cli, limits
 from .generator import Generator, recommended_guidance_scale
 
 # %% auto #0
 __all__ = ['Decode', 'SamplerCallback', 'run_callbacks', 'SamplerState', 'ddpm_coefficients', 'predict_x0', 'SampleResult',
-           'sample', 'GenerationConfig', 'generate']
+           'sample', 'template_problem', 'GenerationConfig', 'generate']
 
 # %% ../nbs/03_sampler.ipynb #c4c9197c
 class SamplerCallback:
@@ -163,14 +163,20 @@ def sample(gen: Generator,
 # %% ../nbs/03_sampler.ipynb #25f860d9
 Decode = Literal['full', 'classifier']   # how x0 is decoded for a classifier (see `Generator.decode_latents`)
 
+def template_problem(template: str) -> str | None:
+    "What is wrong with a prompt template (it needs exactly one `{}`, where the class name goes), or None."
+    try: ok = template.count('{}') == 1 and template.format('x') is not None
+    except (IndexError, KeyError, ValueError): ok = False
+    return None if ok else f"needs exactly one {{}} where the class name goes (and no other braces), got {template!r}"
+
 @dataclass
 class GenerationConfig:
     "How images are sampled: the model, the loop, the prompt."
     generator: str = 'auto'              # text-to-image model: embedded:NAME, a diffusers folder, a hub id, or auto (= embedded:<dataset>)
-    steps: int = 40                      # DDPM sampling steps
-    guidance_scale: float | None = None  # classifier-free guidance scale s (default: the generator's recommended one, from its actgen.json, else 7.5)
-    batch_size: int = field(default=64, metadata=cli('gen_batch_size'))  # images per sampling batch
-    template: str = 'a photo of a {}'    # prompt template, {} is the class name
+    steps: int = field(default=40, metadata=POSITIVE)                      # DDPM sampling steps
+    guidance_scale: float | None = field(default=None, metadata=limits(0))  # classifier-free guidance scale s (default: the generator's recommended one, from its actgen.json, else 7.5)
+    batch_size: int = field(default=64, metadata=cli('gen_batch_size') | POSITIVE)  # images per sampling batch
+    template: str = field(default='a photo of a {}', metadata=limits(check=template_problem))    # prompt template, {} is the class name
     clf_decode: Decode = 'full'  # x0 decoded for a classifier's loss (adversarial, GALOT): full, or at the classifier's input size (cheaper, approximate; no effect in pixel space)
     grad_checkpointing: bool = False     # recompute the UNet's and VAE's activations in the backward passes of guidance and GALOT (less GPU memory, a little slower)
 

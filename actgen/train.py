@@ -14,7 +14,7 @@ from tqdm.auto import tqdm
 
 import actgen
 from .core import ActgenError, image_grid, save_figure, seed_everything
-from .config import Settings, check_choices, from_dict, to_flat
+from .config import NON_NEGATIVE, POSITIVE, Settings, check_settings, from_dict, limits, to_flat
 from .imageset import ImageSet, concat
 from .data import balanced_subset, dataset_info, load_dataset, train_val_split
 from .genset import GeneratedSet, resume_from
@@ -54,13 +54,13 @@ class RunSettings(Settings):
 @dataclass
 class TrainConfig(RunSettings):
     "A run of Algorithm 1: the data, the budget, and the components' settings (nested)."
-    labeled: int = 1000                 # size of the class-balanced labeled subset the classifier sees
-    val_frac: float = 0.1               # share of the labeled subset held out to find hard samples
+    labeled: int = field(default=1000, metadata=POSITIVE)                 # size of the class-balanced labeled subset the classifier sees
+    val_frac: float = field(default=0.1, metadata=limits(0, 1, '()'))               # share of the labeled subset held out to find hard samples
     method: str = 'random'              # generation method (a name of METHODS; see --help)
-    images_per_epoch: int = 64          # images generated per epoch (the budget K)
-    gen_fraction: float = 0.5           # generate during this first share of the epochs
+    images_per_epoch: int = field(default=64, metadata=NON_NEGATIVE)          # images generated per epoch (the budget K)
+    gen_fraction: float = field(default=0.5, metadata=limits(0, 1))           # generate during this first share of the epochs
     merge_val: bool = True              # merge the validation split into training when generation stops
-    threshold: float | None = None      # hard sample = true-class confidence below this (default: misclassified)
+    threshold: float | None = field(default=None, metadata=limits(0, 1, '(]'))      # hard sample = true-class confidence below this (default: misclassified)
     classifier: ClassifierConfig = field(default_factory=ClassifierConfig)
     gen: GenerationConfig = field(default_factory=GenerationConfig)
     actgen: ActGenConfig = field(default_factory=ActGenConfig)
@@ -68,19 +68,10 @@ class TrainConfig(RunSettings):
 
     def check(self):
         "Raise ActgenError for values no run can use."
-        c, g, a = self.classifier, self.gen, self.actgen
-        check_choices(self)
-        if c.epochs < 1: raise ActgenError(f"--epochs must be positive, got {c.epochs}")
-        if self.labeled < 1: raise ActgenError(f"--labeled must be positive, got {self.labeled}")
-        if not 0 < self.val_frac < 1: raise ActgenError(f"--val-frac must be in (0, 1), got {self.val_frac}")
-        if self.images_per_epoch < 0: raise ActgenError(f"--images-per-epoch must be >= 0, got {self.images_per_epoch}")
-        if not 0 <= self.gen_fraction <= 1: raise ActgenError(f"--gen-fraction must be in [0, 1], got {self.gen_fraction}")
-        if g.steps < 1: raise ActgenError(f"--steps must be positive, got {g.steps}")
-        if self.threshold is not None and not 0 < self.threshold <= 1: raise ActgenError(f"--threshold must be in (0, 1]")
-        if '{}' not in g.template: raise ActgenError(f"--template needs a {{}} where the class name goes")
+        c = self.classifier
+        check_settings(self)   # every value its declaration allows (choices, finite numbers, limits)
         get_method(self.method)
         get_acquisition(self.galot.acquisition)
-        if a.grad_steps < 0: raise ActgenError(f"--grad-steps must be >= 0, got {a.grad_steps}")
         if c.arch != 'auto' and c.arch not in CLASSIFIERS: build_classifier(c.arch, 2, 1)
         return self
 
