@@ -5,7 +5,6 @@
 # %% ../nbs/12c_explore_app.ipynb #2c4e1a04
 from __future__ import annotations
 import html, threading, time
-from dataclasses import fields, replace
 from pathlib import Path
 
 import ipywidgets as W
@@ -14,11 +13,12 @@ import numpy as np
 import torch
 
 from .core import ActgenError
+from .config import to_flat
 from .data import DATASETS
 from .generator import embedded_models, recommended_guidance_scale
 from .acquire import ACQUISITIONS
-from .explore_session import ExploreParams, ExploreResult, ExploreSession, guide_options, make_session
-from .explore_session import result_summary, run_generation
+from .explore_session import GUIDE_SOURCES, MODES, ExploreParams, ExploreResult, ExploreSession
+from .explore_session import guide_options, make_session, result_summary, run_generation
 from .explore_render import encode_image, render_grid, render_guide, render_preview
 
 # %% auto #0
@@ -60,19 +60,19 @@ def _slider(kind, lo, hi, step, desc, **kw):
                             style={'description_width': '130px'}, layout=W.Layout(width='360px'), **kw)
 
 def make_controls(classes: list[str]) -> dict:
-    "One widget per field of `ExploreParams`."
+    "A widget for each setting of `ExploreParams` the explorer shows, keyed by its flat name."
     st, lay = {'description_width': '130px'}, W.Layout(width='360px')
+    sources, modes = {'hard': 'hard samples', 'val': 'any val image'}, {'text': 'text', 'actgen': 'ActGen', 'galot': 'GALOT'}
     return dict(
         class_idx=W.Dropdown(options=[(c, i) for i, c in enumerate(classes)], description='class', style=st, layout=lay),
-        guide_source=W.ToggleButtons(options=[('hard samples', 'hard'), ('any val image', 'val')], description='guide from',
+        guide_source=W.ToggleButtons(options=[(sources[s], s) for s in GUIDE_SOURCES], description='guide from',
                                      style={**st, 'button_width': '105px'}),
         guide=W.Dropdown(options=[], description='guide image', style=st, layout=lay),
-        mode=W.ToggleButtons(options=[('text', 'text'), ('ActGen', 'actgen'), ('GALOT', 'galot')], description='mode',
-                             style={**st, 'button_width': '70px'}),
+        mode=W.ToggleButtons(options=[(modes[m], m) for m in MODES], description='mode', style={**st, 'button_width': '70px'}),
         guidance_scale=_slider('FloatSlider', 1, 20, 0.5, 'CFG scale s'),
         image_strength=_slider('FloatSlider', 0, 40, 0.5, 'image strength i'),
         use_mask=W.Checkbox(description='attention mask', indent=False),
-        mask_threshold=_slider('FloatSlider', 0, 0.95, 0.05, 'mask threshold'),
+        mask_threshold=_slider('FloatSlider', 0, 0.95, 0.05, 'mask threshold'),   # 0: soft
         lam=_slider('FloatSlider', 0, 2, 0.05, 'λ adversarial'),
         margin=_slider('FloatSlider', 0, 400, 10, 'ρ margin'),
         nu=_slider('FloatSlider', 0, 0.5, 0.01, 'ν step'),
@@ -82,7 +82,7 @@ def make_controls(classes: list[str]) -> dict:
         galot_iters=_slider('IntSlider', 0, 10, 1, 'GALOT iterations'),
         steps=_slider('IntSlider', 1, 100, 1, 'steps'),
         seed=W.BoundedIntText(min=0, max=2**31 - 1, description='seed', style=st, layout=lay),
-        batch_size=_slider('IntSlider', 1, 32, 1, 'batch size'),
+        gen_batch_size=_slider('IntSlider', 1, 32, 1, 'batch size'),
         template=W.Text(description='prompt template', style=st, layout=lay))
 
 # %% ../nbs/12c_explore_app.ipynb #60f7ffbe
@@ -122,7 +122,7 @@ class Explorer:
         c = self.controls
         def sec(t): return W.HTML(f'<b>{t}</b>')
         left = W.VBox([sec('What'), self.dataset, self.info, c['class_idx'], c['guide_source'], c['guide'], c['mode'], c['template'],
-                       sec('Sampling'), c['steps'], c['guidance_scale'], c['seed'], c['batch_size'],
+                       sec('Sampling'), c['steps'], c['guidance_scale'], c['seed'], c['gen_batch_size'],
                        sec('ActGen: image guidance'), c['image_strength'], c['use_mask'], c['mask_threshold'],
                        sec('ActGen: gradient guidance'), c['lam'], c['margin'], c['nu'], c['grad_steps'],
                        sec('GALOT'), c['galot_eps'], c['acquisition'], c['galot_iters']])
@@ -135,15 +135,19 @@ class Explorer:
 
     # parameters <-> widgets
     def params(self) -> ExploreParams:
-        "The settings the widgets show."
-        return ExploreParams(**{f.name: self.controls[f.name].value for f in fields(ExploreParams)})
+        "The settings the widgets show; those without a widget as they were last set."
+        flat = {k: w.value for k, w in self.controls.items()}
+        flat['mask_threshold'] = flat['mask_threshold'] or None    # the slider's 0: a soft mask
+        return self._shown.updated(**flat)
 
-    def set_params(self, p: ExploreParams | None = None, **kw):
-        "Show `p` (and/or single settings) in the widgets."
-        p = replace(p or self.params(), **kw)
-        if p.guidance_scale is None: p = replace(p, guidance_scale=recommended_guidance_scale(self.session.gen.name))
-        for f in fields(ExploreParams):
-            if f.name != 'guide': self.controls[f.name].value = getattr(p, f.name)
+    def set_params(self, p: ExploreParams | None = None, **flat):
+        "Show `p` (and/or single settings, by their flat names) in the widgets."
+        p = (self.params() if p is None else p).updated(**flat)
+        if p.gen.guidance_scale is None: p = p.updated(guidance_scale=recommended_guidance_scale(self.session.gen.name))
+        self._shown, values = p, to_flat(p)
+        values['mask_threshold'] = values['mask_threshold'] or 0.0
+        for k, w in self.controls.items():
+            if k != 'guide': w.value = values[k]
         self.refresh_guides()
         if p.guide is not None and p.guide not in [v for _, v in self.controls['guide'].options]:
             self.controls['guide'].options = [*self.controls['guide'].options, (self.session.val.ids[p.guide], p.guide)]
@@ -164,8 +168,8 @@ class Explorer:
         try: p = self.params().check(len(self.session.classes))
         except ActgenError as e: self._set_error(e); return None
         self.generate_button.disabled, self.stop_button.disabled = True, False
-        self.progress.value, self.progress.max = 0, p.steps
-        self._set_status(f'generating {p.batch_size} × {self.session.classes[p.class_idx]} ({p.mode})…')
+        self.progress.value, self.progress.max = 0, p.gen.steps
+        self._set_status(f'generating {p.gen.batch_size} × {self.session.classes[p.class_idx]} ({p.mode})…')
         self.job = GenerationJob(self.session, p, self._on_step, self._on_preview, self._on_done, self.preview_interval).start()
         return self.job
 
@@ -242,9 +246,15 @@ def explore(dataset: str = 'fashion-mnist', generator='auto', classifier=None, p
     "The explorer on a new session (see `make_session` for the arguments)."
     return Explorer(make_session(dataset, generator, classifier, **session_kw), params)
 
+def _source(v) -> str:
+    "A Python expression for an argument of `explore`; parameters as `ExploreParams.of` of the settings that are not the default."
+    if not isinstance(v, ExploreParams): return repr(v)
+    default = to_flat(ExploreParams())
+    return 'ExploreParams.of(' + ', '.join(f'{k}={x!r}' for k, x in to_flat(v).items() if x != default[k]) + ')'
+
 def write_app_notebook(path: str | Path, **kwargs) -> Path:
     "A one-cell notebook that shows `explore(**kwargs)`: serve it with `voila PATH`."
-    args = ', '.join(f'{k}={v!r}' for k, v in kwargs.items())
+    args = ', '.join(f'{k}={_source(v)}' for k, v in kwargs.items())
     nb = nbformat.v4.new_notebook()
     nb.cells = [nbformat.v4.new_markdown_cell('# actgen explorer'),
                 nbformat.v4.new_code_cell('import transformers; transformers.utils.logging.disable_progress_bar()\n'
@@ -260,13 +270,13 @@ def benchmark(session: ExploreSession, params: ExploreParams | None = None, repe
     if threads: torch.set_num_threads(threads)
     try:
         preview = lambda im: encode_image(render_preview(im))
-        run_generation(session, replace(p, steps=2), on_preview=preview)            # warm-up
+        run_generation(session, p.updated(steps=2), on_preview=preview)            # warm-up
         times = []
         for _ in range(repeats):
             t0 = time.perf_counter(); run_generation(session, p, on_preview=preview); times.append(time.perf_counter() - t0)
     finally: torch.set_num_threads(old)
-    out = dict(seconds=round(min(times), 2), median=round(sorted(times)[len(times) // 2], 2), images=p.batch_size,
-               steps=p.steps, mode=p.mode, threads=threads, device=str(session.gen.device))
-    print(f"{p.batch_size} images, {p.steps} steps, {p.mode} mode, {threads} threads on {out['device']}: "
+    out = dict(seconds=round(min(times), 2), median=round(sorted(times)[len(times) // 2], 2), images=p.gen.batch_size,
+               steps=p.gen.steps, mode=p.mode, threads=threads, device=str(session.gen.device))
+    print(f"{p.gen.batch_size} images, {p.gen.steps} steps, {p.mode} mode, {threads} threads on {out['device']}: "
           f"{out['seconds']} s (median {out['median']} s)")
     return out

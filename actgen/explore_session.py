@@ -6,64 +6,61 @@
 from __future__ import annotations
 import copy, threading, time
 from contextlib import contextmanager
-from dataclasses import dataclass, replace
+from functools import partial
+from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import Literal, get_args
 
 import torch
 
 from .core import ActgenError, default_device, read_json
+from .config import Settings
 from .data import balanced_subset, conform, load_dataset, make_prompt, train_val_split
 from .generator import load_generator, recommended_guidance_scale
-from .sampler import SamplerCallback, sample
+from .sampler import GenerationConfig, SamplerCallback, sample
 from .attention import AttentionMask, class_token_indices
-from .guidance import GradientGuidance, ImageGuidance, MemoryBank, image_guidance_weight
-from .acquire import ACQUISITIONS, predict_proba, select_hard_samples
-from .galot import optimize_embedding
+from .guidance import ActGenConfig, GradientGuidance, ImageGuidance, MemoryBank, image_guidance_weight
+from .acquire import get_acquisition, predict_proba, select_hard_samples
+from .galot import GalotConfig, optimize_embedding
 from .classifier import build_classifier, fit_classifier
 
 # %% auto #0
-__all__ = ['MODES', 'ExploreParams', 'ExploreSession', 'load_run_classifier', 'make_session', 'guide_options', 'resolve_guide',
-           'guidance_callbacks', 'StopOnFlag', 'StepReporter', 'MaskRecorder', 'GenerationStopped', 'unet_calls',
-           'ExploreResult', 'run_generation', 'result_summary']
+__all__ = ['ExploreMode', 'GuideSource', 'MODES', 'GUIDE_SOURCES', 'ExploreParams', 'ExploreSession', 'load_run_classifier',
+           'make_session', 'guide_options', 'resolve_guide', 'guidance_callbacks', 'StopOnFlag', 'StepReporter',
+           'MaskRecorder', 'GenerationStopped', 'unet_calls', 'galot_embedding', 'ExploreResult', 'run_generation',
+           'result_summary']
 
 # %% ../nbs/12_explore_session.ipynb #b35e2640
-MODES = ('text', 'actgen', 'galot')
+ExploreMode = Literal['text', 'actgen', 'galot']
+GuideSource = Literal['hard', 'val']
+MODES, GUIDE_SOURCES = get_args(ExploreMode), get_args(GuideSource)
 
 @dataclass
-class ExploreParams:
+class ExploreParams(Settings):
     "Everything one Generate click uses; the widgets are a view of it."
-    class_idx: int = 0              # the class drawn: prompt and label
-    guide_source: str = 'hard'      # 'hard': the classifier's hard val samples of the class; 'val': any val image of it
-    guide: int | None = None        # index into the session's val split; None: the first candidate of `guide_source`
-    mode: str = 'actgen'            # text, actgen or galot
-    guidance_scale: float | None = None  # classifier-free guidance scale s; None: the generator's recommended one
-    image_strength: float = 12.5    # image-guidance strength i: about this many steps of strong guidance
-    use_mask: bool = True           # attentive image guidance: only where the class-token attention mask is
-    mask_threshold: float = 0.0     # binarise the mask at this level; 0 keeps it soft
-    lam: float = 0.1                # weight λ of the adversarial loss
-    margin: float = 200.0           # contrastive hinge margin ρ
-    nu: float = 0.05                # text-embedding step ν
-    grad_steps: int = 5             # first steps with gradient guidance
-    galot_eps: float = 0.1          # GALOT's ε-ball radius, relative to the embedding's norm
-    acquisition: str = 'entropy'    # GALOT's acquisition function
-    galot_iters: int = 2            # GALOT's ascent steps
-    steps: int = 20                 # DDPM steps
-    seed: int = 0                   # image k of the batch uses seed + k
-    batch_size: int = 8
-    template: str = 'a photo of a {}'
+    class_idx: int = 0                  # the class drawn: prompt and label
+    guide_source: GuideSource = 'hard'  # hard: the classifier's hard val samples of the class; val: any val image of it
+    guide: int | None = None            # index into the session's val split; None: the first candidate of `guide_source`
+    mode: ExploreMode = 'actgen'        # text, actgen or galot
+    use_mask: bool = True               # attentive image guidance: only where the class-token attention mask is
+    seed: int = 0                       # image k of the batch uses seed + k
+    gen: GenerationConfig = field(default_factory=lambda: GenerationConfig(steps=20, batch_size=8))
+    actgen: ActGenConfig = field(default_factory=lambda: ActGenConfig(grad_steps=5))
+    galot: GalotConfig = field(default_factory=lambda: GalotConfig(iters=2, samples=4))
 
     def check(self, n_classes: int | None = None) -> ExploreParams:
         "Raise `ActgenError` for settings no generation can use."
+        g, a, q = self.gen, self.actgen, self.galot
         if self.mode not in MODES: raise ActgenError(f"unknown mode {self.mode!r}; use one of {', '.join(MODES)}")
-        if self.guide_source not in ('hard', 'val'): raise ActgenError(f"guide_source must be 'hard' or 'val', got {self.guide_source!r}")
+        if self.guide_source not in GUIDE_SOURCES: raise ActgenError(f"guide_source must be 'hard' or 'val', got {self.guide_source!r}")
         if n_classes is not None and not 0 <= self.class_idx < n_classes: raise ActgenError(f"class index {self.class_idx} is not in [0, {n_classes})")
-        if self.steps < 1: raise ActgenError(f"steps must be positive, got {self.steps}")
-        if self.batch_size < 1: raise ActgenError(f"batch size must be positive, got {self.batch_size}")
-        if not 0 <= self.mask_threshold < 1: raise ActgenError(f"mask threshold must be in [0, 1), got {self.mask_threshold}")
-        if min(self.lam, self.margin, self.nu, self.grad_steps, self.galot_eps, self.galot_iters) < 0:
+        if g.steps < 1: raise ActgenError(f"steps must be positive, got {g.steps}")
+        if g.batch_size < 1: raise ActgenError(f"batch size must be positive, got {g.batch_size}")
+        if a.mask_threshold is not None and not 0 <= a.mask_threshold < 1: raise ActgenError(f"mask threshold must be in [0, 1), got {a.mask_threshold}")
+        if min(a.lam, a.margin, a.nu, a.grad_steps, q.eps, q.iters) < 0:
             raise ActgenError('λ, ρ, ν, gradient steps, ε and GALOT iterations must not be negative')
-        if self.acquisition not in ACQUISITIONS: raise ActgenError(f"unknown acquisition {self.acquisition!r}; use one of {', '.join(ACQUISITIONS)}")
-        if '{}' not in self.template: raise ActgenError("the prompt template needs a {} where the class name goes")
+        get_acquisition(q.acquisition)
+        if '{}' not in g.template: raise ActgenError("the prompt template needs a {} where the class name goes")
         return self
 
 # %% ../nbs/12_explore_session.ipynb #695f5e60
@@ -149,19 +146,20 @@ def resolve_guide(session: ExploreSession, p: ExploreParams) -> int | None:
 # %% ../nbs/12_explore_session.ipynb #e82e971f
 def guidance_callbacks(session: ExploreSession, p: ExploreParams, prompts: list[str], guide: torch.Tensor | None) -> list:
     "The sampler callbacks of `p` for a batch of `prompts`; `guide` is the float `(C,H,W)` guide image (actgen mode)."
-    gen, cls, B = session.gen, session.classes[p.class_idx], len(prompts)
+    gen, cls, B, a = session.gen, session.classes[p.class_idx], len(prompts), p.actgen
     idx = [class_token_indices(gen.tokenizer, pr, cls) for pr in prompts]
-    cbs = [AttentionMask(idx, threshold=p.mask_threshold or None).bind(gen.unet)]
+    cbs = [AttentionMask(idx, threshold=a.mask_threshold).bind(gen.unet)]
     if p.mode != 'actgen': return cbs
     if guide is None: raise ActgenError(f"no guide image for class {cls!r}: pick one from 'any val image'")
     with torch.no_grad(): x0g = gen.encode_images(guide[None].float()).expand(B, -1, -1, -1)
-    cbs.append(ImageGuidance(x0g, p.image_strength, use_mask=p.use_mask))
+    cbs.append(ImageGuidance(x0g, a.image_strength, use_mask=p.use_mask, variant=a.ig_variant))
     has_bank = session.bank.get(p.class_idx) is not None
-    if p.grad_steps > 0 and (p.lam > 0 or has_bank):
+    if a.grad_steps > 0 and (a.lam > 0 or has_bank):
         cbs.append(GradientGuidance([p.class_idx] * B, bank=session.bank if has_bank else None,
-                                    classifier=session.frozen if p.lam > 0 else None, size=session.val.size,
-                                    channels=session.val.channels, lam=p.lam, margin=p.margin, nu=p.nu,
-                                    n_steps=p.grad_steps, add_to_bank=False, seed=p.seed))
+                                    classifier=session.frozen if a.lam > 0 else None, size=session.val.size,
+                                    channels=session.val.channels, lam=a.lam, margin=a.margin, nu=a.nu,
+                                    n_steps=a.grad_steps, add_to_bank=False, seed=p.seed, decode=p.gen.clf_decode,
+                                    update=a.grad_update))
     return cbs
 
 # %% ../nbs/12_explore_session.ipynb #298af63b
@@ -211,6 +209,22 @@ def unet_calls(unet, flag: threading.Event | None = None, on_call=None):
     try: yield
     finally: h.remove()
 
+def galot_embedding(session: ExploreSession, p: ExploreParams, prompt: str,
+                    stop: threading.Event | None = None,  # raises `GenerationStopped` once set
+                    on_step=None):                        # on_step(done, total, 'GALOT') for each UNet call
+    "GALOT's optimised embedding of `prompt` for the settings `p.galot` (an `EmbeddingResult`)."
+    q, g = p.galot, p.gen
+    total, calls = (q.iters + 1) * g.steps, [0]
+    def count():
+        calls[0] += 1
+        if on_step: on_step(min(calls[0], total), total, 'GALOT')
+    with unet_calls(session.gen.unet, stop, count):
+        return optimize_embedding(session.gen, prompt, p.class_idx, session.frozen, q.acquisition, eps=q.eps, n_iter=q.iters,
+                                  n_samples=min(q.samples, g.batch_size), tokens=q.tokens,
+                                  class_name=session.classes[p.class_idx], flow=q.flow, steps=g.steps,
+                                  guidance_scale=g.guidance_scale, size=session.val.size, channels=session.val.channels,
+                                  seed=p.seed, decode=g.clf_decode)
+
 # %% ../nbs/12_explore_session.ipynb #93fe64a7
 @dataclass
 class ExploreResult:
@@ -235,6 +249,15 @@ class ExploreResult:
     @property
     def n_wrong(self) -> int: return int((self.preds != self.label).sum())
 
+def _result(session, p, guide, gi, t0, images=None, latents=None, done=0, stopped=True, mask=None, scores=None) -> ExploreResult:
+    "The batch classified; a finished one goes into the memory bank."
+    gen, val = session.gen, session.val
+    images = images if images is not None else torch.empty(0, gen.image_channels, gen.image_size, gen.image_size)
+    probs = predict_proba(session.classifier, conform(images, val.size, val.channels)) if len(images) else torch.empty(0, len(session.classes))
+    if not stopped and latents is not None: session.bank.add(latents, [p.class_idx] * len(latents))
+    return ExploreResult(images.cpu(), probs, p.class_idx, session.classes, guide, gi, mask, done, p.gen.steps, stopped,
+                         time.time() - t0, p, scores)
+
 def run_generation(session: ExploreSession, p: ExploreParams,
                    stop: threading.Event | None = None,  # set it to stop after the current step
                    on_step=None,                         # on_step(done, total, phase)
@@ -242,41 +265,28 @@ def run_generation(session: ExploreSession, p: ExploreParams,
                    preview_interval: float = 0.25) -> ExploreResult:
     "Generate one batch with the settings `p` and classify it."
     p.check(len(session.classes)); t0 = time.time()
-    gen, val, stop = session.gen, session.val, stop or threading.Event()
-    if p.guidance_scale is None: p = replace(p, guidance_scale=recommended_guidance_scale(gen.name))   # the result records it
-    prompt = make_prompt(session.classes[p.class_idx], p.template)
-    prompts, seeds = [prompt] * p.batch_size, [p.seed + k for k in range(p.batch_size)]
+    gen, stop = session.gen, stop or threading.Event()
+    if p.gen.guidance_scale is None:   # the model's recommended scale, which the result records
+        p = replace(p, gen=replace(p.gen, guidance_scale=recommended_guidance_scale(gen.name)))
+    g = p.gen
+    prompt = make_prompt(session.classes[p.class_idx], g.template)
+    prompts, seeds = [prompt] * g.batch_size, [p.seed + k for k in range(g.batch_size)]
     gi = resolve_guide(session, p)
-    guide = None if gi is None else val.images[gi].float() / 255
+    guide = None if gi is None else session.val.images[gi].float() / 255
     with torch.no_grad(): unc = gen.encode_prompts(['']); cond = gen.encode_prompts(prompts)
-    cbs = guidance_callbacks(session, p, prompts, guide)
-    scores, step_cb = None, (lambda d, n: on_step(d, n, 'sampling')) if on_step else None
-    def result(images, latents, done, stopped, mask):
-        images = images if images is not None else torch.empty(0, gen.image_channels, gen.image_size, gen.image_size)
-        probs = predict_proba(session.classifier, conform(images, val.size, val.channels)) if len(images) else torch.empty(0, len(session.classes))
-        if not stopped and latents is not None: session.bank.add(latents, [p.class_idx] * len(latents))
-        return ExploreResult(images.cpu(), probs, p.class_idx, session.classes, guide, gi, mask, done, p.steps, stopped,
-                             time.time() - t0, p, scores)
-    if p.mode == 'galot' and p.galot_iters > 0:
-        n_opt, total = min(4, p.batch_size), (p.galot_iters + 1) * p.steps; calls = [0]
-        def count():
-            calls[0] += 1
-            if on_step: on_step(min(calls[0], total), total, 'GALOT')
-        try:
-            with unet_calls(gen.unet, stop, count):
-                res = optimize_embedding(gen, prompt, p.class_idx, session.frozen, p.acquisition, eps=p.galot_eps,
-                                         n_iter=p.galot_iters, n_samples=n_opt, steps=p.steps, guidance_scale=p.guidance_scale,
-                                         size=val.size, channels=val.channels, seed=p.seed)
-        except GenerationStopped: return result(None, None, 0, True, None)
-        cond, scores = res.cond.expand(p.batch_size, -1, -1), res.scores
-    weight = (lambda i: image_guidance_weight(i, p.image_strength).item()) if p.mode == 'actgen' else (lambda i: 1.0)
-    rec, rep = MaskRecorder(weight), StepReporter(step_cb, on_preview, preview_interval)
-    r = sample(gen, cond, unc, p.steps, p.guidance_scale, seeds=seeds, callbacks=[StopOnFlag(stop), *cbs, rec, rep])
-    stopped = rep.done < p.steps
-    if not stopped: return result(r.images, r.latents, rep.done, False, rec.mask)
-    if r.state.pred_x0 is None: return result(None, None, 0, True, rec.mask)
-    with torch.no_grad(): imgs = gen.decode_latents(r.state.pred_x0)
-    return result(imgs, None, rep.done, True, rec.mask)
+    cbs, scores = guidance_callbacks(session, p, prompts, guide), None
+    if p.mode == 'galot' and p.galot.iters > 0:
+        try: res = galot_embedding(session, p, prompt, stop, on_step)
+        except GenerationStopped: return _result(session, p, guide, gi, t0)
+        cond, scores = res.cond.expand(g.batch_size, -1, -1), res.scores
+    weight = (lambda i: image_guidance_weight(i, p.actgen.image_strength).item()) if p.mode == 'actgen' else (lambda i: 1.0)
+    rec = MaskRecorder(weight)
+    rep = StepReporter((lambda d, n: on_step(d, n, 'sampling')) if on_step else None, on_preview, preview_interval)
+    r = sample(gen, cond, unc, g.steps, g.guidance_scale, seeds=seeds, callbacks=[StopOnFlag(stop), *cbs, rec, rep])
+    finish = partial(_result, session, p, guide, gi, t0, mask=rec.mask, scores=scores)
+    if rep.done == g.steps: return finish(r.images, r.latents, rep.done, stopped=False)
+    if r.state.pred_x0 is None: return finish()
+    with torch.no_grad(): return finish(gen.decode_latents(r.state.pred_x0), None, rep.done)
 
 def result_summary(r: ExploreResult) -> str:
     "One line about a finished (or stopped) batch."
@@ -284,5 +294,5 @@ def result_summary(r: ExploreResult) -> str:
     if not len(r.images): return f'stopped before the first step ({r.seconds:.1f} s)'
     s = (f'{len(r.images)} × {cls} in {r.seconds:.1f} s ({r.steps_done}/{r.n_steps} steps{", stopped" if r.stopped else ""}): '
          f'the classifier gets {r.n_wrong} of {len(r.images)} wrong')
-    if r.scores: s += f'; GALOT {r.params.acquisition} {r.scores[0]:.3f} → {r.scores[-1]:.3f}'
+    if r.scores: s += f'; GALOT {r.params.galot.acquisition} {r.scores[0]:.3f} → {r.scores[-1]:.3f}'
     return s
