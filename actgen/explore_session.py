@@ -19,7 +19,7 @@ from .data import balanced_subset, conform, load_dataset, make_prompt, train_val
 from .generator import load_generator, recommended_guidance_scale
 from .sampler import GenerationConfig, SamplerCallback, sample
 from .attention import AttentionMask, class_token_indices
-from .guidance import ActGenConfig, GradientGuidance, ImageGuidance, MemoryBank, image_guidance_weight
+from .guidance import ActGenConfig, MemoryBank, actgen_callbacks, image_guidance_weight
 from .acquire import get_acquisition, predict_proba, select_hard_samples
 from .galot import GalotConfig, optimize_embedding
 from .classifier import build_classifier, fit_classifier
@@ -146,21 +146,16 @@ def resolve_guide(session: ExploreSession, p: ExploreParams) -> int | None:
 # %% ../nbs/12_explore_session.ipynb #e82e971f
 def guidance_callbacks(session: ExploreSession, p: ExploreParams, prompts: list[str], guide: torch.Tensor | None) -> list:
     "The sampler callbacks of `p` for a batch of `prompts`; `guide` is the float `(C,H,W)` guide image (actgen mode)."
-    gen, cls, B, a = session.gen, session.classes[p.class_idx], len(prompts), p.actgen
+    gen, cls, a = session.gen, session.classes[p.class_idx], p.actgen
     idx = [class_token_indices(gen.tokenizer, pr, cls) for pr in prompts]
-    cbs = [AttentionMask(idx, threshold=a.mask_threshold).bind(gen.unet)]
-    if p.mode != 'actgen': return cbs
+    if p.mode != 'actgen': return [AttentionMask(idx, threshold=a.mask_threshold).bind(gen.unet)]
     if guide is None: raise ActgenError(f"no guide image for class {cls!r}: pick one from 'any val image'")
-    with torch.no_grad(): x0g = gen.encode_images(guide[None].float()).expand(B, -1, -1, -1)
-    cbs.append(ImageGuidance(x0g, a.image_strength, use_mask=p.use_mask, variant=a.ig_variant))
-    has_bank = session.bank.get(p.class_idx) is not None
-    if a.grad_steps > 0 and (a.lam > 0 or has_bank):
-        cbs.append(GradientGuidance([p.class_idx] * B, bank=session.bank if has_bank else None,
-                                    classifier=session.frozen if a.lam > 0 else None, size=session.val.size,
-                                    channels=session.val.channels, lam=a.lam, margin=a.margin, nu=a.nu,
-                                    n_steps=a.grad_steps, add_to_bank=False, seed=p.seed, decode=p.gen.clf_decode,
-                                    update=a.grad_update))
-    return cbs
+    guided = a.grad_steps > 0
+    bank = session.bank if guided and session.bank.get(p.class_idx) is not None else None
+    clf = session.frozen if guided and a.lam > 0 else None
+    return actgen_callbacks(gen, a, [p.class_idx] * len(prompts), guide[None].float(), idx, use_mask=p.use_mask,
+                            classifier=clf, bank=bank, size=session.val.size, channels=session.val.channels, seed=p.seed,
+                            decode=p.gen.clf_decode)
 
 # %% ../nbs/12_explore_session.ipynb #298af63b
 class StopOnFlag(SamplerCallback):
