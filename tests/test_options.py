@@ -1,0 +1,89 @@
+"""Property-based tests of the option checks: for any mix of option values, a command line with a value its option does not
+allow exits 2 with one line naming that option and writes nothing; one whose values are all allowed runs to the end."""
+import contextlib, io
+from pathlib import Path
+import pytest
+from hypothesis import HealthCheck, given, settings, strategies as st
+
+from actgen.cli import actgen_generate, actgen_train
+
+# option -> (values it allows, values it refuses), as a user would type them
+TRAIN = {
+    '--epochs': (['1'], ['0', '-1', 'two']),
+    '--steps': (['1', '2'], ['0', '-3', '1.5']),
+    '--gen-batch-size': (['1', '3', '64'], ['0', '-1']),
+    '--guidance-scale': (['0', '1.5', '7.5'], ['nan', 'inf', '-1', 'x']),
+    '--template': (['a photo of a {}', '{}'], ['{} and {}', 'no slot', 'a {x} {}']),
+    '--val-frac': (['0.2', '0.5'], ['0', '1', '1.5', 'nan']),
+    '--gen-fraction': (['0', '0.5', '1'], ['-0.1', '2']),
+    '--images-per-epoch': (['0', '2'], ['-1']),
+    '--threshold': (['0.5', '1'], ['0', '1.5']),
+    '--lr': (['0.05'], ['0', '-1']),
+    '--image-strength': (['0', '12.5'], ['-1', 'inf']),
+    '--mask-threshold': (['0.5'], ['1', '-0.1']),
+    '--grad-steps': (['0', '3'], ['-1']),
+    '--galot-eps': (['0', '0.1'], ['-0.1', 'nan']),
+    '--galot-iters': (['1'], ['0']),
+    '--clf-decode': (['full', 'classifier'], ['half']),
+}
+GENERATE = {
+    '--n': (['1', '2'], ['0', '-2', 'x']),
+    '--steps': (['1', '2'], ['0', '1.5']),
+    '--batch-size': (['1', '4'], ['0', '-1']),
+    '--guidance-scale': (['0', '3'], ['nan', '-inf', '-2']),
+    '--template': (['a photo of a {}', '{} drawn'], ['{}{}', 'none here']),
+}
+
+def command_lines(options):
+    "Some options with allowed values, and at most one with a refused value: `(argv, the refused option or None)`."
+    names = sorted(options)
+    def build(chosen, bad_name, picks):
+        argv, bad = [], None
+        for n, k in zip(chosen, picks):
+            ok, refused = options[n]
+            if n == bad_name: argv += [f'{n}={refused[k % len(refused)]}']; bad = n
+            else: argv += [f'{n}={ok[k % len(ok)]}']
+        return argv, bad
+    return st.lists(st.sampled_from(names), min_size=1, max_size=6, unique=True).flatmap(
+        lambda chosen: st.tuples(st.just(chosen), st.one_of(st.none(), st.sampled_from(chosen), st.sampled_from(chosen)),
+                                 st.lists(st.integers(0, 3), min_size=len(chosen), max_size=len(chosen)))).map(lambda t: build(*t))
+
+def call(script, argv):
+    "Run a console script in this process: its exit code (0 when it returns) and what it wrote on stderr."
+    err = io.StringIO()
+    with contextlib.redirect_stderr(err), contextlib.redirect_stdout(io.StringIO()):
+        try: script(argv); code = 0
+        except SystemExit as e: code = e.code
+    return code, err.getvalue()
+
+def check_outcome(code, err, bad, out):
+    if bad is None:
+        assert code == 0, err
+    else:
+        lines = err.strip().splitlines()
+        assert code == 2 and len(lines) == 1 and bad in lines[0], (bad, code, err)
+        assert not out.exists()                                    # nothing half-written
+
+RUNS = settings(max_examples=40, deadline=None, derandomize=True,   # the same examples in every CI run
+                suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+
+@RUNS
+@given(command_lines(TRAIN))
+def test_train_options(tmp_path_factory, tiny_generator, case):
+    argv, bad = case
+    out = tmp_path_factory.mktemp('opt')/'run'
+    base = ['--dataset', 'digits', '--labeled', '40', '--method', 'random', '--images-per-epoch', '2', '--steps', '1',
+            '--epochs', '1', '--gen-fraction', '1', '--generator', str(tiny_generator), '--device', 'cpu', '--quiet', '--out', str(out)]
+    code, err = call(actgen_train, base + argv)                   # later options win: the drawn ones override the base
+    check_outcome(code, err, bad, out)
+    if bad is None: assert (out/'metrics.json').exists()
+
+@RUNS
+@given(command_lines(GENERATE))
+def test_generate_options(tmp_path_factory, tiny_generator, case):
+    argv, bad = case
+    out = tmp_path_factory.mktemp('opt')/'gen'
+    base = ['--model', str(tiny_generator), '--classes', 'zero,one', '--n', '1', '--steps', '1', '--device', 'cpu', '--out', str(out)]
+    code, err = call(actgen_generate, base + argv)
+    check_outcome(code, err, bad, out)
+    if bad is None: assert (out/'manifest.jsonl').exists()
