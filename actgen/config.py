@@ -15,7 +15,7 @@ from .core import ActgenError
 # %% auto #0
 __all__ = ['POSITIVE', 'NON_NEGATIVE', 'cli', 'limits', 'Setting', 'settings', 'to_flat', 'from_dict', 'updated', 'Settings',
            'parse_bool', 'finite_float', 'check_settings', 'OneLineParser', 'HelpFormatter', 'argument_for',
-           'add_settings', 'settings_from_args', 'quiet_libraries', 'run_cli']
+           'add_settings', 'settings_from_args', 'quiet_libraries', 'run_cli', 'shutdown_distributed']
 
 # %% ../nbs/00b_config.ipynb #0e695a6e
 def cli(name: str) -> dict:
@@ -214,9 +214,9 @@ def run_cli(fn, argv=None, prog='actgen'):
         print(f"{prog}: error: {e}", file=sys.stderr); sys.exit(2)
     except KeyboardInterrupt:
         print(f"{prog}: interrupted; everything written so far is complete", file=sys.stderr); sys.exit(130)
-    finally: _leave_process_group()
+    finally: shutdown_distributed()
 
-def _leave_process_group():
+def shutdown_distributed():
     "A torchrun / accelerate launch process leaves its group (a no-op in a single process)."
     import torch.distributed as dist
     if dist.is_available() and dist.is_initialized(): dist.destroy_process_group()

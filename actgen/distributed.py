@@ -12,11 +12,12 @@ import torch.distributed as dist
 from torch import nn
 
 from .core import ActgenError
+from .config import shutdown_distributed   # the console scripts leave the group there too
 
 # %% auto #0
 __all__ = ['SINGLE', 'Shard', 'launched_world_size', 'launched_rank', 'init_distributed', 'rank_device', 'wrap_model', 'unwrap',
-           'sync_buffers', 'gather_objects', 'broadcast_object', 'all_sum', 'barrier', 'on_main',
-           'shutdown_distributed', 'spawn_cpu', 'spawn_demo']
+           'sync_buffers', 'gather_objects', 'broadcast_object', 'all_sum', 'barrier', 'on_main', 'spawn_cpu',
+           'spawn_demo']
 
 # %% ../nbs/06b_distributed.ipynb #8ce40f83
 @dataclass(frozen=True)
@@ -114,10 +115,6 @@ def on_main(fn, shard: Shard):
     err = broadcast_object(err, shard)
     if err is not None: raise ActgenError(err)
     return res
-
-def shutdown_distributed():
-    "Leave the process group, if this process joined one."
-    if dist.is_available() and dist.is_initialized(): dist.destroy_process_group()
 
 # %% ../nbs/06b_distributed.ipynb #f015ac1b
 def _free_port() -> int:

@@ -26,6 +26,17 @@ TRAIN = {
     '--galot-iters': (['1'], ['0']),
     '--clf-decode': (['full', 'classifier'], ['half']),
 }
+ROUNDS = {
+    '--initial': (['20', '30'], ['0', '-5', 'x']),
+    '--rounds': (['0', '1'], ['-1', '1.5']),
+    '--query-size': (['0', '5'], ['-1']),
+    '--pool-size': (['50'], ['0']),
+    '--test-size': (['100'], ['0', '-3']),
+    '--query': (['random', 'entropy', 'none'], ['bald']),
+    '--retrain': (['scratch', 'continue'], ['warm']),
+    '--galot-eps-schedule': (['constant', 'linear'], ['cosine']),
+    '--batch-size': (['8', '64'], ['0']),
+}
 GENERATE = {
     '--n': (['1', '2'], ['0', '-2', 'x']),
     '--steps': (['1', '2'], ['0', '1.5']),
@@ -87,3 +98,14 @@ def test_generate_options(tmp_path_factory, tiny_generator, case):
     code, err = call(actgen_generate, base + argv)
     check_outcome(code, err, bad, out)
     if bad is None: assert (out/'manifest.jsonl').exists()
+
+@RUNS
+@given(command_lines(ROUNDS))
+def test_rounds_options(tmp_path_factory, case):
+    argv, bad = case
+    out = tmp_path_factory.mktemp('opt')/'rounds'
+    base = ['--rounds', '1', '--dataset', 'digits', '--initial', '20', '--query-size', '5', '--method', 'real', '--epochs', '1',
+            '--test-size', '100', '--device', 'cpu', '--quiet', '--out', str(out)]
+    code, err = call(actgen_train, base + argv)
+    check_outcome(code, err, bad, out)
+    if bad is None: assert (out/'metrics.json').exists()
