@@ -10,7 +10,7 @@ from pathlib import Path
 import torch
 
 from .core import ActgenError, image_grid, save_figure
-from .config import HelpFormatter, OneLineParser, add_settings, finite_float, run_cli, settings_from_args
+from .config import HelpFormatter, OneLineParser, add_settings, config_defaults, finite_float, run_cli, settings_from_args
 from .methods import METHODS
 from .run_dir import prepare_run_dir, resolve_device
 from .sampler import template_problem
@@ -20,11 +20,14 @@ from .train import TrainConfig, run_experiment, resume_experiment
 __all__ = ['train_parser', 'actgen_train', 'generate_parser', 'generate_to_folder', 'actgen_generate']
 
 # %% ../nbs/08_cli.ipynb #7ae32e2e
-def train_parser() -> argparse.ArgumentParser:
+def train_parser(defaults: TrainConfig | None = None) -> argparse.ArgumentParser:
+    "The options of `actgen_train`, one per setting of `TrainConfig` (`defaults`: a `--config` file's settings)."
     p = OneLineParser(prog='actgen_train', description='Train a classifier with actively generated hard samples '
                       '(ActGen, Algorithm 1). With no options: the embedded default experiment on Fashion-MNIST.',
                       formatter_class=HelpFormatter)
-    add_settings(p, TrainConfig, choices=dict(method=METHODS))
+    add_settings(p, TrainConfig, defaults, choices=dict(method=METHODS))
+    p.add_argument('--config', type=Path, default=None, metavar='FILE', help="take the settings from FILE (YAML or JSON, options' "
+                   "names as keys; a run's config.json works); options given here override it")
     p.add_argument('--out', type=Path, default=None, help='run directory (default: runs/<dataset>-<method>-<time>)')
     p.add_argument('--resume', type=Path, default=None, metavar='RUN_DIR',
                    help='continue the run in RUN_DIR from its last checkpoint (its own settings are used; other options are ignored)')
@@ -40,7 +43,8 @@ def _train(argv=None):
     if is_rounds_argv(argv):               # --rounds N, or --resume of a rounds run
         if world > 1: raise ActgenError("--rounds runs in one process; start it without torchrun / accelerate launch")
         return rounds_main(argv)
-    args = train_parser().parse_args(argv)
+    defaults = config_defaults(TrainConfig, argv)
+    args = train_parser(defaults).parse_args(argv)
     main = launched_rank() == 0
     if args.resume is not None:
         rows = resume_experiment(args.resume, progress=not args.quiet)
@@ -48,7 +52,7 @@ def _train(argv=None):
         return rows
     if world > 1 and args.out is None:
         raise ActgenError(f"{world} processes must share one run directory: give --out (the default name has the start time in it)")
-    cfg = settings_from_args(TrainConfig, args)
+    cfg = settings_from_args(TrainConfig, args, defaults)
     out = args.out or Path('runs')/f"{cfg.dataset.replace(':', '_').replace('/', '_')}-{cfg.method}-{time.strftime('%Y%m%d-%H%M%S')}"
     rows = run_experiment(cfg, out, progress=not args.quiet)
     last = rows[-1]

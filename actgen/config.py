@@ -6,8 +6,10 @@
 from __future__ import annotations
 import argparse, copy, dataclasses, functools, math, sys, types, typing
 from dataclasses import MISSING, fields, is_dataclass
+from pathlib import Path
 from typing import Literal, get_args, get_origin, get_type_hints
 
+import yaml
 from fastcore.docments import docments
 
 from .core import ActgenError
@@ -15,7 +17,8 @@ from .core import ActgenError
 # %% auto #0
 __all__ = ['POSITIVE', 'NON_NEGATIVE', 'cli', 'limits', 'Setting', 'settings', 'to_flat', 'from_dict', 'updated', 'Settings',
            'parse_bool', 'finite_float', 'check_settings', 'OneLineParser', 'HelpFormatter', 'argument_for',
-           'add_settings', 'settings_from_args', 'quiet_libraries', 'run_cli', 'shutdown_distributed']
+           'add_settings', 'settings_from_args', 'config_file_arg', 'read_config_file', 'config_defaults',
+           'quiet_libraries', 'run_cli', 'shutdown_distributed']
 
 # %% ../nbs/00b_config.ipynb #0e695a6e
 def cli(name: str) -> dict:
@@ -198,6 +201,38 @@ def settings_from_args(cls, args: argparse.Namespace, defaults=None):
         dest = '_'.join(s.path)
         if hasattr(args, dest): _set(cfg, s.path, getattr(args, dest))
     return cfg
+
+# %% ../nbs/00b_config.ipynb #6f701267
+def config_file_arg(argv=None) -> str | None:
+    "The FILE of `--config FILE` (or `--config=FILE`) in a command line, before it is parsed."
+    argv = list(sys.argv[1:] if argv is None else argv)
+    for i, a in enumerate(argv):
+        if a == '--config' and i + 1 < len(argv): return argv[i + 1]
+        if a.startswith('--config='): return a.split('=', 1)[1]
+    return None
+
+def read_config_file(path) -> dict:
+    "The settings in a YAML or JSON file (of a run's own config.json: its `config`), keyed by setting name."
+    path = Path(path)
+    if not path.is_file(): raise ActgenError(f"--config {path}: no such file")
+    try: d = yaml.safe_load(path.read_text(encoding='utf-8'))      # YAML reads JSON too
+    except (yaml.YAMLError, UnicodeDecodeError) as e:
+        raise ActgenError(f"--config {path} is not valid YAML or JSON ({str(e).splitlines()[0]})") from None
+    if isinstance(d, dict) and isinstance(d.get('config'), dict): d = d['config']   # a run directory's record
+    if not isinstance(d, dict): raise ActgenError(f"--config {path} must hold settings as `name: value` pairs")
+    return {str(k).replace('-', '_'): v for k, v in d.items()}
+
+def config_defaults(cls, argv=None):
+    "With `--config FILE` in `argv`, the `cls` the file describes (the parser's defaults; options override them); else None."
+    if (f := config_file_arg(argv)) is None: return None
+    d, by_key = read_config_file(f), {s.key: s for s in settings(cls)}
+    for k, v in d.items():   # text where a number or a switch is meant: read as the option would read it
+        conv = argument_for(by_key[k]).get('type') if k in by_key and isinstance(v, str) else None
+        if conv in (None, str): continue
+        try: d[k] = conv(v)
+        except argparse.ArgumentTypeError as e: raise ActgenError(f"--config {f}: {k}: {e}") from None
+        except ValueError: raise ActgenError(f"--config {f}: {k}: expected {conv.__name__}, got {v!r}") from None
+    return from_dict(cls, d, where=f'--config {f}')
 
 # %% ../nbs/00b_config.ipynb #7a51b611
 def quiet_libraries():

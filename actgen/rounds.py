@@ -20,7 +20,8 @@ from .data import balanced_subset, dataset_info, load_dataset
 from .genset import GeneratedSet, resume_from
 from .acquire import ACQUISITIONS, predict_proba
 from .pool import PoolStrategy, query_pool
-from .config import (NON_NEGATIVE, POSITIVE, HelpFormatter, OneLineParser, add_settings, check_settings, from_dict,
+from .config import (NON_NEGATIVE, POSITIVE, HelpFormatter, OneLineParser, add_settings, check_settings, config_defaults,
+                           config_file_arg, from_dict, read_config_file,
                            settings_from_args, to_flat)
 from .sampler import GenerationConfig
 from .galot import GalotConfig
@@ -303,6 +304,9 @@ def is_rounds_argv(argv=None) -> bool:
     "Does an `actgen_train` command line ask for rounds (`--rounds`, or `--resume` of a rounds run)?"
     argv = list(sys.argv[1:] if argv is None else argv)
     if any(a == '--rounds' or a.startswith('--rounds=') for a in argv): return True
+    if (f := config_file_arg(argv)) and Path(f).is_file():   # a settings file of a rounds run
+        try: return 'rounds' in read_config_file(f)
+        except ActgenError: return False                     # the training parser says what is wrong with it
     for i, a in enumerate(argv):
         p = a.split('=', 1)[1] if a.startswith('--resume=') else argv[i + 1] if a == '--resume' and i + 1 < len(argv) else None
         if p and (Path(p)/'config.json').is_file():
@@ -310,13 +314,15 @@ def is_rounds_argv(argv=None) -> bool:
             except (ValueError, OSError, AttributeError): return False
     return False
 
-def rounds_parser():
-    "The options of `actgen_train --rounds N`, one per setting of `RoundsConfig` (its nested configs included)."
+def rounds_parser(defaults: RoundsConfig | None = None):
+    "The options of `actgen_train --rounds N`, one per setting of `RoundsConfig` (`defaults`: a `--config` file's settings)."
     p = OneLineParser(prog='actgen_train', formatter_class=HelpFormatter, usage='actgen_train --rounds N [options]',
                       description='Active-learning rounds (GALOT): round 0 trains on the initial labeled set; each round queries '
                       'the real pool and/or generates images per class from optimised embeddings, then retrains. '
                       'Continue an interrupted run with `actgen_train --resume RUN_DIR`.')
-    add_settings(p, RoundsConfig)
+    add_settings(p, RoundsConfig, defaults)
+    p.add_argument('--config', type=Path, default=None, metavar='FILE', help="take the settings from FILE (YAML or JSON, options' "
+                   "names as keys; a rounds run's config.json works); options given here override it")
     p.add_argument('--out', type=Path, default=None, help='run directory (default: runs/<dataset>-rounds-<query>-<method>-<time>)')
     p.add_argument('--resume', type=Path, default=None, metavar='RUN_DIR', help='continue the rounds run in RUN_DIR after its last finished round')
     p.add_argument('--quiet', action='store_true', help='no progress bars')
@@ -324,10 +330,11 @@ def rounds_parser():
 
 def rounds_main(argv=None) -> list[dict]:
     "`actgen_train --rounds N ...`: parse, run (or resume), print one line."
-    a = rounds_parser().parse_args(argv)
+    defaults = config_defaults(RoundsConfig, argv)
+    a = rounds_parser(defaults).parse_args(argv)
     if a.resume is not None: rows, out = resume_rounds(a.resume, progress=not a.quiet), a.resume
     else:
-        cfg = settings_from_args(RoundsConfig, a)
+        cfg = settings_from_args(RoundsConfig, a, defaults)
         out = a.out or Path('runs')/f"{cfg.dataset.replace(':', '_').replace('/', '_')}-rounds-{cfg.query}-{cfg.method}-{time.strftime('%Y%m%d-%H%M%S')}"
         rows = run_rounds(cfg, out, progress=not a.quiet)
     last = rows[-1]
