@@ -99,7 +99,7 @@ def test_generate_options(tmp_path_factory, tiny_generator, case):
     check_outcome(code, err, bad, out)
     if bad is None: assert (out/'manifest.jsonl').exists()
 
-@RUNS
+@settings(RUNS, max_examples=20)   # each accepted one trains a classifier twice
 @given(command_lines(ROUNDS))
 def test_rounds_options(tmp_path_factory, case):
     argv, bad = case
