@@ -4,7 +4,8 @@
 
 # %% ../nbs/06c_classifier.ipynb #27101fcf
 from __future__ import annotations
-import math
+import difflib, math
+from pathlib import Path
 from dataclasses import dataclass, field
 
 import torch
@@ -20,15 +21,16 @@ from .acquire import predict_proba
 from .distributed import SINGLE, Shard, all_sum
 
 # %% auto #0
-__all__ = ['CLASSIFIERS', 'ClassifierConfig', 'Normalize', 'small_cnn', 'resnet18', 'vgg_small', 'mobilenet_small',
-           'build_classifier', 'default_arch', 'cosine_lr', 'train_epoch', 'accuracy', 'make_optimizer',
-           'fit_classifier', 'focal_loss', 'weighted_ce']
+__all__ = ['CLASSIFIERS', 'TIMM', 'ClassifierConfig', 'Normalize', 'small_cnn', 'resnet18', 'vgg_small', 'mobilenet_small',
+           'default_arch', 'is_timm', 'timm_weights', 'timm_classifier', 'check_arch', 'build_classifier', 'cosine_lr',
+           'train_epoch', 'accuracy', 'make_optimizer', 'fit_classifier', 'focal_loss', 'weighted_ce']
 
 # %% ../nbs/06c_classifier.ipynb #7c8b304e
 @dataclass
 class ClassifierConfig:
     "The classifier and how it is trained."
-    arch: str = 'auto'          # classifier: small-cnn, resnet18, vgg-small, mobilenet-small, or auto (small-cnn for grayscale, resnet18 for colour)
+    arch: str = 'auto'          # classifier: small-cnn, resnet18, vgg-small, mobilenet-small, timm:NAME (any model timm knows, e.g. timm:resnet18), or auto (small-cnn for grayscale, resnet18 for colour)
+    pretrained: bool = False    # start a timm:NAME classifier from timm's pretrained weights, read from the local Hugging Face cache (never downloaded)
     epochs: int = field(default=20, metadata=POSITIVE)            # training epochs
     batch_size: int = field(default=128, metadata=POSITIVE)       # classifier batch size
     lr: float = field(default=0.05, metadata=limits(0, ends='(]'))            # peak learning rate (SGD, cosine)
@@ -36,8 +38,12 @@ class ClassifierConfig:
 
 # %% ../nbs/06c_classifier.ipynb #c76e1489
 class Normalize(nn.Module):
-    "Map [0,1] images to roughly zero mean, unit variance."
-    def forward(self, x): return (x - 0.5) / 0.25
+    "Map [0,1] images to roughly zero mean, unit variance (per channel with sequences: a pretrained model's statistics)."
+    def __init__(self, mean=0.5, std=0.25):
+        super().__init__()   # buffers, not parameters, and not saved: the state dicts of the classifiers stay as they were
+        self.register_buffer('mean', torch.tensor(mean, dtype=torch.float).reshape(1, -1, 1, 1), persistent=False)
+        self.register_buffer('std', torch.tensor(std, dtype=torch.float).reshape(1, -1, 1, 1), persistent=False)
+    def forward(self, x): return (x - self.mean.to(x.dtype)) / self.std.to(x.dtype)
 
 def small_cnn(n_classes: int, in_channels: int = 1) -> nn.Module:
     "A 6-layer CNN with batch norm and global average pooling."
@@ -70,9 +76,69 @@ def mobilenet_small(n_classes: int, in_channels: int = 1) -> nn.Module:
 
 CLASSIFIERS = {'small-cnn': small_cnn, 'resnet18': resnet18, 'vgg-small': vgg_small, 'mobilenet-small': mobilenet_small}
 
-def build_classifier(arch: str, n_classes: int, in_channels: int) -> nn.Module:
-    "A classifier by name (`small-cnn`, `resnet18`, `vgg-small`, `mobilenet-small`) taking [0,1] images."
-    if arch not in CLASSIFIERS: raise ActgenError(f"unknown classifier '{arch}'; choose one of {', '.join(CLASSIFIERS)}")
+def default_arch(ds: ImageSet) -> str:
+    "small-cnn for small grayscale images, resnet18 for colour ones."
+    return 'resnet18' if ds.channels == 3 and ds.size >= 32 else 'small-cnn'
+
+# %% ../nbs/06c_classifier.ipynb #a0ab0efc
+TIMM = 'timm:'   # the prefix of a timm classifier's name
+
+def is_timm(arch: str) -> bool: return arch.startswith(TIMM)
+
+def _timm_name(arch: str) -> str:
+    "The timm model name of `timm:NAME`; ActgenError with the closest names timm knows if it knows none such, or if it takes only one input size."
+    import timm
+    from timm.models import get_pretrained_cfg
+    name = arch[len(TIMM):]
+    if not timm.is_model(name):
+        close = difflib.get_close_matches(name, timm.list_models() + (timm.list_models(pretrained=True) if '.' in name else []), n=5)
+        raise ActgenError(f"timm knows no model '{name}'" + (f"; closest: {', '.join(close)}" if close else '') + " (timm.list_models() lists them all)")
+    cfg = get_pretrained_cfg(name)
+    if cfg is not None and cfg.fixed_input_size:
+        raise ActgenError(f"{arch} takes only {cfg.input_size[1]}x{cfg.input_size[2]} images; the datasets here are 8-32 pixels: choose a convolutional model (timm:resnet18, timm:efficientnet_b0, ...)")
+    return name
+
+def timm_weights(name: str) -> Path:
+    "The file of timm's pretrained weights for `name` in the local Hugging Face (or torch hub) cache; ActgenError saying how to get it if it is not there."
+    from timm.models import get_pretrained_cfg
+    from huggingface_hub import constants, try_to_load_from_cache
+    cfg = get_pretrained_cfg(name); repo = cfg.hf_hub_id if cfg is not None else None
+    if repo is None and (cfg is None or not cfg.url): raise ActgenError(f"timm has no pretrained weights for '{name}'")
+    for f in ([cfg.hf_hub_filename] if cfg.hf_hub_filename else []) + ['model.safetensors', 'pytorch_model.bin']:
+        if repo is not None and isinstance(p := try_to_load_from_cache(repo, f), str): return Path(p)
+    if cfg.url and (p := Path(torch.hub.get_dir())/'checkpoints'/cfg.url.split('/')[-1]).exists(): return p
+    get = f"`hf download {repo}` (or `huggingface-cli download {repo}`)" if repo else f"downloading {cfg.url} into {Path(torch.hub.get_dir())/'checkpoints'}"
+    raise ActgenError(f"timm's pretrained weights for '{name}' are not in the local cache ({constants.HF_HUB_CACHE}); get them with {get} "
+                      "where there is internet and copy the cache here (HF_HUB_CACHE), or train without --pretrained")
+
+def _per_channel(v, channels: int) -> list:
+    "A model's per-channel statistic for `channels` input channels (the mean over them for one)."
+    return [sum(v) / len(v)] if channels == 1 else list(v)[:channels] if len(v) >= channels else [sum(v) / len(v)] * channels
+
+def timm_classifier(name: str, n_classes: int, in_channels: int, pretrained: bool = False) -> nn.Module:
+    "timm's `name` for `n_classes` and `in_channels` (random weights, or the pretrained ones from the local cache), taking [0,1] images."
+    import timm
+    kw = dict(pretrained=True, pretrained_cfg_overlay=dict(file=str(timm_weights(name)))) if pretrained else {}
+    m = timm.create_model(name, num_classes=n_classes, in_chans=in_channels, **kw)
+    cfg = m.pretrained_cfg
+    return nn.Sequential(Normalize(_per_channel(cfg.get('mean', (0.5,)), in_channels), _per_channel(cfg.get('std', (0.25,)), in_channels)), m)
+
+# %% ../nbs/06c_classifier.ipynb #6671318c
+def check_arch(arch: str, pretrained: bool = False):
+    "Raise ActgenError for a classifier name no run can build, or for pretrained weights it cannot have; `auto` is a built-in one."
+    if arch == 'auto' or arch in CLASSIFIERS:
+        if pretrained: raise ActgenError(f"--pretrained needs a timm classifier (--arch timm:NAME): the built-in ones (--arch {arch}) have no pretrained weights")
+    elif is_timm(arch):
+        name = _timm_name(arch)
+        if pretrained: timm_weights(name)
+    else: raise ActgenError(f"unknown classifier '{arch}'; choose one of {', '.join(CLASSIFIERS)} or timm:NAME (a model timm knows)")
+
+def build_classifier(arch: str, n_classes: int, in_channels: int,
+                     pretrained: bool = False) -> nn.Module:  # timm's pretrained weights (timm:NAME only)
+    "A classifier by name (`small-cnn`, `resnet18`, `vgg-small`, `mobilenet-small`, `timm:NAME`) taking [0,1] images."
+    if arch == 'auto': raise ActgenError(f"unknown classifier 'auto' (resolve it with default_arch); choose one of {', '.join(CLASSIFIERS)} or timm:NAME")
+    check_arch(arch, pretrained)
+    if is_timm(arch): return timm_classifier(_timm_name(arch), n_classes, in_channels, pretrained)
     return nn.Sequential(Normalize(), CLASSIFIERS[arch](n_classes, in_channels))
 
 def default_arch(ds: ImageSet) -> str:

@@ -24,11 +24,13 @@ def uncertainty(probs: torch.Tensor, strategy: str) -> torch.Tensor:
     return ACQUISITIONS[strategy](probs.clamp_min(1e-12).log())
 
 def penultimate_features(model: nn.Module, images: torch.Tensor, batch_size: int = 512) -> torch.Tensor:
-    "`(N, D)`: what the model's last `nn.Linear` receives for each image (the space core-set measures distances in)."
-    linears = [m for m in model.modules() if isinstance(m, nn.Linear)]
-    if not linears: raise ActgenError("core-set needs a classifier whose last layer is nn.Linear")
+    "`(N, D)`: what the model's last `nn.Linear` (a timm model's classifier) receives for each image (the space core-set measures distances in)."
+    heads = [m.get_classifier() for m in model.modules() if hasattr(m, 'get_classifier')]   # a timm model names its head
+    last = heads[0] if heads else next((m for m in reversed(list(model.modules())) if isinstance(m, nn.Linear)), None)
+    if not isinstance(last, nn.Linear):
+        raise ActgenError("core-set needs a classifier whose last layer is nn.Linear" + (f" (this timm model's head is {type(last).__name__})" if heads else ''))
     feats = []
-    h = linears[-1].register_forward_hook(lambda m, i, o: feats.append(i[0].detach().float().flatten(1).cpu()))
+    h = last.register_forward_hook(lambda m, i, o: feats.append(i[0].detach().float().flatten(1).cpu()))
     try: predict_proba(model, images, batch_size)
     finally: h.remove()
     return torch.cat(feats) if feats else torch.empty(0, 0)

@@ -25,7 +25,7 @@ from .config import (NON_NEGATIVE, POSITIVE, HelpFormatter, OneLineParser, add_s
                            settings_from_args, to_flat)
 from .sampler import GenerationConfig
 from .galot import GalotConfig
-from .classifier import ClassifierConfig, accuracy, build_classifier, default_arch, make_optimizer, train_epoch
+from .classifier import ClassifierConfig, accuracy, build_classifier, default_arch, is_timm, make_optimizer, train_epoch
 from .methods import EpochContext, get_method
 from .run_dir import full_disk_guard, load_state, open_run_dir, read_run_config, resolve_device, save_state, write_metrics
 from .report import mean_std, plot_rounds
@@ -84,7 +84,7 @@ def train_round(data: ImageSet, cfg: RoundsConfig, arch: str, seed: int, device,
     "Train a classifier on `data` for `cfg.classifier.epochs` (a new one, or `model` further); returns `(model, optimizer, last loss)`."
     seed_everything(seed)
     if model is None:
-        model = build_classifier(arch, len(data.classes), data.channels).to(device)
+        model = build_classifier(arch, len(data.classes), data.channels, cfg.classifier.pretrained).to(device)
         opt = make_optimizer(model, cfg.classifier.lr, cfg.classifier.weight_decay)
     g = torch.Generator().manual_seed(seed); loss = float('nan')
     for e in range(cfg.classifier.epochs):
@@ -222,8 +222,10 @@ def _rounds(cfg, run_dir, full, test, initial, extra, gen, arch, flip, device, p
     return rows
 
 # %% ../nbs/07d_rounds.ipynb #49086e9d
-def transfer_table(run_dirs: list, archs=('small-cnn', 'vgg-small', 'mobilenet-small', 'resnet18'),
-                   epochs: int | None = None, device: str = 'auto', progress: bool = False) -> list[dict]:
+def transfer_table(run_dirs: list,
+                   archs=('small-cnn', 'vgg-small', 'mobilenet-small', 'resnet18'),  # also timm:NAME, e.g. timm:resnet18, timm:mobilenetv3_small_050, timm:efficientnet_b0
+                   epochs: int | None = None, device: str = 'auto', progress: bool = False,
+                   pretrained: bool = False) -> list[dict]:   # start the timm:NAME architectures from timm's pretrained weights (local cache)
     "Per architecture: test accuracy trained on each run's final labeled set without and with its generated images."
     res = {a: ([], []) for a in archs}
     for rd in map(Path, run_dirs):
@@ -237,7 +239,7 @@ def transfer_table(run_dirs: list, archs=('small-cnn', 'vgg-small', 'mobilenet-s
         for a in archs:
             for k, data in enumerate((real, both)):
                 if progress: print(f'{rd}: {a}, {"with" if k else "without"} generated images')
-                m, _, _ = train_round(data, cfg, a, cfg.seed * 1000 + 999, dev, flip)
+                m, _, _ = train_round(data, cfg.updated(arch=a, pretrained=pretrained and is_timm(a)), a, cfg.seed * 1000 + 999, dev, flip)
                 res[a][k].append(accuracy(m, test))
     rows = []
     for a, (wo, wi) in res.items():

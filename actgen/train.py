@@ -25,7 +25,7 @@ from .galot import GalotConfig
 from .acquire import get_acquisition, predict_proba, select_hard_samples
 from .distributed import (Shard, barrier, broadcast_object, gather_objects, init_distributed, on_main, rank_device,
                                 sync_buffers, wrap_model)
-from .classifier import (CLASSIFIERS, ClassifierConfig, accuracy, build_classifier, default_arch, make_optimizer,
+from .classifier import (ClassifierConfig, check_arch, accuracy, build_classifier, default_arch, make_optimizer,
                                train_epoch)
 from .methods import EpochContext, GenerationMethod, get_method, merge_generated
 from .run_dir import (full_disk_guard, load_state, open_run_dir, read_run_config, resolve_device, restore_rng,
@@ -72,7 +72,7 @@ class TrainConfig(RunSettings):
         check_settings(self)   # every value its declaration allows (choices, finite numbers, limits)
         get_method(self.method)
         get_acquisition(self.galot.acquisition)
-        if c.arch != 'auto' and c.arch not in CLASSIFIERS: build_classifier(c.arch, 2, 1)
+        check_arch(c.arch, c.pretrained)   # builds nothing: an unknown timm name, or --pretrained weights not in the local cache, stop here
         return self
 
 
@@ -140,7 +140,7 @@ def _open(run: Run, run_dir: Path, resume: bool):
     run.lock = on_main(lambda: open_run_dir(run_dir, resume, record), run.shard)   # a refusal there (folder taken, in use) stops every rank
     run.run_dir, run.gset = run_dir, GeneratedSet(run_dir)
     seed_everything(cfg.seed)
-    run.model = build_classifier(run.arch, len(run.full.classes), run.full.channels).to(run.device)
+    run.model = build_classifier(run.arch, len(run.full.classes), run.full.channels, cfg.classifier.pretrained).to(run.device)
     run.opt = make_optimizer(run.model, cfg.classifier.lr, cfg.classifier.weight_decay)
     run.shuffle = torch.Generator().manual_seed(cfg.seed)
 
