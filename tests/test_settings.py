@@ -9,6 +9,9 @@ from actgen.rounds import RoundsConfig
 from helpers import BIN, ENV
 
 FIX = Path(__file__).parent/'fixtures'/'run-0.1'
+LATER = {'tensorboard'}   # settings added after these fixtures were written: their defaults apply
+
+def old_keys(flat: dict) -> dict: return {k: v for k, v in flat.items() if k not in LATER}
 
 def test_flat_train_config_reads_into_nested():
     flat = json.loads((FIX/'train-config.json').read_text())['config']
@@ -16,13 +19,13 @@ def test_flat_train_config_reads_into_nested():
     assert (cfg.method, cfg.labeled, cfg.classifier.epochs, cfg.classifier.batch_size) == ('actgen', 300, 3, 128)
     assert (cfg.gen.steps, cfg.gen.guidance_scale, cfg.gen.batch_size) == (10, 2.5, 64)
     assert (cfg.actgen.margin, cfg.actgen.grad_update, cfg.galot.eps, cfg.galot.acquisition) == (200.0, 'next', 0.1, 'entropy')
-    assert to_flat(cfg) == flat          # the same keys and values as the old flat file: nothing lost or renamed
+    assert old_keys(to_flat(cfg)) == flat          # the same keys and values as the old flat file: nothing lost or renamed
 
 def test_flat_rounds_config_reads_into_nested():
     flat = json.loads((FIX/'rounds-config.json').read_text())['config']
     cfg = from_dict(RoundsConfig, flat)
     assert (cfg.rounds, cfg.query, cfg.classifier.epochs, cfg.galot.iters, cfg.test_size) == (2, 'entropy', 2, 2, 500)
-    assert to_flat(cfg) == flat
+    assert old_keys(to_flat(cfg)) == flat
 
 def test_unknown_key_is_named():
     flat = json.loads((FIX/'train-config.json').read_text())['config']
