@@ -31,6 +31,7 @@ from .run_dir import full_disk_guard, load_state, open_run_dir, read_run_config,
 from .report import mean_std, plot_rounds
 from .train import RunSettings, TrainConfig
 from .batch import generated_stats
+from .tboard import RunBoard
 
 # %% auto #0
 __all__ = ['RoundsMethod', 'GEN_METHODS', 'RoundsConfig', 'train_round', 'generate_round', 'load_extra', 'eval_set',
@@ -181,6 +182,7 @@ def _rounds(cfg, run_dir, full, test, initial, extra, gen, arch, flip, device, p
     vouched = st.get('generated') if ck is not None else []
     notes = resume_from(gset, vouched, lambda rec: rec.get('round', 0) < start, rows[-1]['n_generated_total'] if rows else 0, 'round', start)
     for note in notes: print(f'resuming after round {start - 1}: {note}')   # said even with --quiet: the run's data changed
+    board = RunBoard(run_dir, cfg, start, on=cfg.tensorboard)   # steps are rounds 0, 1, ...; events past the checkpoint go
     bar = tqdm(range(start, cfg.rounds + 1), desc=f'{cfg.query}+{cfg.method} rounds', disable=not progress,
                initial=start, total=cfg.rounds + 1)
     for r in bar:
@@ -210,8 +212,10 @@ def _rounds(cfg, run_dir, full, test, initial, extra, gen, arch, flip, device, p
                          test_acc=round(accuracy(model, test), 5), galot_score_start=mean('score_start'), galot_score_end=mean('score_end'),
                          delta_norm=mean('delta_norm'), gen_agree=mean('guide_agrees'), gen_entropy=mean('guide_entropy'),
                          seconds_query=round(t_query, 2), seconds_generate=round(t_gen, 2), seconds_train=round(t_train, 2)))
+        board.log(r, rows[-1], [x for x in gset.records if x.get('round') == r])   # before the checkpoint (06h_tensorboard)
         _save_round(run_dir, r, model, opt, rows, labeled, full, gset.records)
         bar.set_postfix(test=f"{rows[-1]['test_acc']:.3f}", labeled=len(real), gen=len(gset))
+    board.close()
     save_figure(plot_rounds(rows, f'{cfg.query} + {cfg.method} on {cfg.dataset} ({cfg.initial} + {cfg.rounds} x {cfg.query_size} labels)'),
                 run_dir/'accuracy.png')
     if len(gset):

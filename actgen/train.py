@@ -31,6 +31,7 @@ from .methods import EpochContext, GenerationMethod, get_method, merge_generated
 from .run_dir import (full_disk_guard, load_state, open_run_dir, read_run_config, resolve_device, restore_rng,
                             save_checkpoint, write_metrics)
 from .report import plot_accuracy
+from .tboard import RunBoard
 
 # %% auto #0
 __all__ = ['RunSettings', 'TrainConfig', 'resume_experiment', 'run_experiment', 'Run']
@@ -42,6 +43,7 @@ class RunSettings(Settings):
     dataset: str = 'fashion-mnist'      # dataset: fashion-mnist, cifar10, digits, or folder:PATH
     seed: int = 0                       # random seed of the run
     device: str = 'auto'                # cpu, cuda, cuda:N, or auto
+    tensorboard: bool = True            # also write TensorBoard events into RUN/tensorboard (metrics, generated images, settings)
 
     @property
     def generator_source(self) -> str: return self.gen.source(self.dataset)
@@ -109,6 +111,7 @@ class Run:
     model: nn.Module | None = None
     opt: torch.optim.Optimizer | None = None
     shuffle: torch.Generator | None = None
+    board: RunBoard | None = None
 
     @property
     def gen_epochs(self) -> int: return int(round(self.cfg.classifier.epochs * self.cfg.gen_fraction))
@@ -201,7 +204,8 @@ def _generate_phase(run: Run, epoch: int, hard) -> tuple[int, float, str]:
 def _record_phase(run: Run, rows: list[dict], epoch: int) -> list[dict]:
     "Rank 0's row on every rank; rank 0 writes the metrics, the checkpoint and the memory bank."
     rows = broadcast_object(rows, run.shard)
-    if run.shard.is_main:
+    if run.shard.is_main:   # the events first: a resume drops those past its checkpoint
+        run.board.log(epoch + 1, rows[-1], [r for r in run.gset.records if r.get('epoch') == epoch])
         write_metrics(run.run_dir, rows)
         save_checkpoint(run.run_dir, run.model, run.opt, epoch + 1, rows, run.shuffle, run.method.state_dict(), run.gset.records)
         if getattr(run.method, 'bank', None) is not None: run.method.bank.save(run.run_dir/'memory_bank.pt')
@@ -216,7 +220,7 @@ def _finish(run: Run, rows: list[dict]):
         g = run.gset.load(run.full.classes, run.full.size, run.full.channels); k = min(64, len(g))
         save_figure(image_grid(g.images[-k:].float() / 255, [g.classes[y] for y in g.labels[-k:].tolist()],
                                suptitle='generated images (latest)'), run.run_dir/'generated.png')
-    run.lock.close()
+    run.board.close(); run.lock.close()
 
 def _run(cfg: TrainConfig, run_dir, progress: bool, resume: bool) -> list[dict]:
     "Algorithm 1: each epoch trains, evaluates, selects the hard samples, generates, adds them, and records."
@@ -224,6 +228,7 @@ def _run(cfg: TrainConfig, run_dir, progress: bool, resume: bool) -> list[dict]:
     run = _load(cfg); progress = progress and run.shard.is_main
     _open(run, Path(run_dir), resume)
     rows, start = _restore(run, resume, progress)
+    run.board = RunBoard(run.run_dir, cfg, start + 1, on=run.shard.is_main and cfg.tensorboard)   # steps are epochs 1, 2, ...
     net = wrap_model(run.model, run.device, run.shard)     # DDP when several processes; `run.model` stays the bare module
     bar = tqdm(range(start, cfg.classifier.epochs), desc=f'{cfg.method} on {cfg.dataset}', disable=not progress,
                initial=start, total=cfg.classifier.epochs)

@@ -16,3 +16,10 @@ def comparable(run: Path) -> list[dict]:
 
 def manifest(run: Path) -> list[dict]:
     return [json.loads(l) for l in (run/'manifest.jsonl').read_text().splitlines()]
+
+def board_matches(run: Path, step: str = 'epoch') -> bool:
+    "The run's TensorBoard events hold each (tag, step) once, and the test accuracy of every epoch (round) as metrics.json has it."
+    from actgen.tboard import event_counts, read_board
+    m, s = json.loads((run/'metrics.json').read_text()), read_board(run).Scalars('test_acc')
+    return (set(event_counts(run).values()) == {1} and [e.step for e in s] == [r[step] for r in m]
+            and all(abs(e.value - r['test_acc']) < 1e-6 for e, r in zip(s, m)))

@@ -2,7 +2,7 @@
 import json, os, shutil, signal, subprocess, sys, time
 from pathlib import Path
 import pytest
-from helpers import train, comparable, manifest
+from helpers import board_matches, train, comparable, manifest
 
 ARGS = ['--dataset', 'digits', '--labeled', '100', '--epochs', '4', '--method', 'random', '--images-per-epoch', '6',
         '--gen-fraction', '1', '--steps', '3', '--device', 'cpu', '--quiet']
@@ -36,6 +36,7 @@ def test_kill_and_resume_matches_uninterrupted(tmp_path, reference, tiny_generat
     assert len(recs) == 24 and len({r['file'] for r in recs}) == 24
     assert [(r['epoch'], r['seed'], r['label']) for r in recs] == [(r['epoch'], r['seed'], r['label']) for r in manifest(reference)]
     assert sorted(p.name for p in (out/'generated').iterdir()) == sorted(Path(r['file']).name for r in recs)
+    assert board_matches(out)                              # TensorBoard: one value per epoch, the resumed ones included
 
 def test_second_process_on_same_run_is_refused(tmp_path, tiny_generator):
     out = tmp_path/'run'

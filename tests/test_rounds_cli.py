@@ -2,7 +2,7 @@
 import json, os, shutil, signal, subprocess, sys, time
 from pathlib import Path
 import pytest
-from helpers import BIN, ENV, train, comparable, manifest
+from helpers import BIN, ENV, board_matches, train, comparable, manifest
 
 ARGS = ['--rounds', '2', '--dataset', 'digits', '--initial', '50', '--query', 'entropy', '--query-size', '20', '--pool-size', '300',
         '--method', 'galot', '--gen-per-class', '1', '--epochs', '2', '--steps', '3', '--galot-iters', '1', '--galot-samples', '1',
@@ -36,6 +36,7 @@ def test_kill_and_resume_matches_uninterrupted(tmp_path, reference, tiny_generat
     assert comparable(out) == comparable(reference)            # same accuracies and losses, to the last digit
     assert [(x['round'], x['seed'], x['label']) for x in manifest(out)] == [(x['round'], x['seed'], x['label']) for x in manifest(reference)]
     assert json.loads((out/'labeled.json').read_text()) == json.loads((reference/'labeled.json').read_text())
+    assert board_matches(out, 'round')                      # TensorBoard: one value per round, the resumed ones included
 
 @pytest.mark.parametrize('args,msg', [
     (['--rounds', 'two'], "invalid int value: 'two'"),
