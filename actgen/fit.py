@@ -17,7 +17,8 @@ from .stage import Stage, run_stage, set_weights, _autocast, _save_ckpt
 
 # %% auto #0
 __all__ = ['PRESETS', 'FitConfig', 'get_config', 'prompt_words', 'prompt_table', 'min_snr_weights', 'train_vae', 'encode_dataset',
-           'train_unet', 'fit_generator', 'model_size_mb', 'fit_parser', 'embed_model', 'actgen_fit_generator_cli']
+           'train_unet', 'fit_generator', 'model_size_mb', 'fit_parser', 'embed_model', 'check_fit_args',
+           'actgen_fit_generator_cli']
 
 # %% ../nbs/09_fit_generator.ipynb #f10884aa
 @dataclass
@@ -332,8 +333,20 @@ def embed_model(model_dir: str | Path, name: str) -> Path:
     shutil.copytree(model_dir, dst)
     return dst
 
+def check_fit_args(a):
+    "A one-line ActgenError naming the first option whose value no run can use (before anything is written)."
+    import math
+    for k in ('steps', 'vae_steps', 'batch_size', 'max_train'):
+        if (v := getattr(a, k)) is not None and v < 1: raise ActgenError(f"--{k.replace('_', '-')} must be positive, got {v}")
+    for k in ('lr', 'max_minutes'):
+        if (v := getattr(a, k)) is not None and not (math.isfinite(v) and v > 0):
+            raise ActgenError(f"--{k.replace('_', '-')} must be a positive number, got {v}")
+    if a.guidance_scale is not None and not (math.isfinite(a.guidance_scale) and a.guidance_scale >= 0):
+        raise ActgenError(f"--guidance-scale must be a finite number >= 0, got {a.guidance_scale}")
+
 def _fit(argv=None):
     a = fit_parser().parse_args(argv)
+    check_fit_args(a)
     out = a.out or Path('runs')/f"generator-{a.dataset.replace(':', '_').replace('/', '_')}"
     model_dir = fit_generator(a.dataset, out, preset=a.preset, device=a.device, seed=a.seed, resume=a.resume,
                               max_minutes=a.max_minutes, progress=not a.quiet, steps=a.steps, vae_steps=a.vae_steps,
