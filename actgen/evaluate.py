@@ -24,7 +24,7 @@ from .measures import _pct, diversity, knn_distances, near_copies
 # %% auto #0
 __all__ = ['BARS', 'generate_per_class', 'as_dataset_images', 'round_trip', 'reconstruction_diversity', 'reconstruction_fidelity',
            'reference_classifier', 'speed_benchmark', 'evaluate_at', 'evaluate_generator', 'save_class_grid',
-           'format_report', 'eval_parser', 'actgen_eval_generator_cli']
+           'format_report', 'eval_parser', 'check_eval_args', 'actgen_eval_generator_cli']
 
 # %% ../nbs/10_generator_eval.ipynb #fbc306f6
 def generate_per_class(gen, classes: list[str], n_per_class: int = 100, steps: int = 40, guidance_scale: float = 7.5,
@@ -265,11 +265,28 @@ def eval_parser() -> argparse.ArgumentParser:
     p.add_argument('--quiet', action='store_true', help='no progress output')
     return p
 
-def _eval(argv=None):
-    a = eval_parser().parse_args(argv)
+def check_eval_args(a):
+    "A one-line ActgenError naming the first option whose value no run can use (before a classifier is trained or anything written)."
+    from actgen.classifier import check_arch
+    from actgen.sampler import template_problem
     if a.n_per_class < 2: raise ActgenError(f"--n-per-class must be at least 2, got {a.n_per_class}")
+    for k in ('steps', 'classifier_epochs', 'batch_size'):
+        if (v := getattr(a, k)) < 1: raise ActgenError(f"--{k.replace('_', '-')} must be positive, got {v}")
+    good = lambda g: math.isfinite(g) and g >= 0
+    if a.guidance_scale is not None and not good(a.guidance_scale):
+        raise ActgenError(f"--guidance-scale must be a finite number >= 0, got {a.guidance_scale}")
     try: sweep = [float(s) for s in a.sweep.split(',') if s.strip()]
     except ValueError: raise ActgenError(f"--sweep must be comma-separated numbers, got {a.sweep!r}") from None
+    if not all(map(good, sweep)): raise ActgenError(f"--sweep must be finite guidance scales >= 0, got {a.sweep!r}")
+    if (why := template_problem(a.template)): raise ActgenError(f"--template {why}")
+    if a.classifier_arch is not None:
+        try: check_arch(a.classifier_arch)
+        except ActgenError as e: raise ActgenError(f"--classifier-arch: {e}") from None
+
+def _eval(argv=None):
+    a = eval_parser().parse_args(argv)
+    check_eval_args(a)
+    sweep = [float(s) for s in a.sweep.split(',') if s.strip()]
     out = a.out or Path(f"generator-eval-{a.dataset.replace(':', '_').replace('/', '_')}.json")
     r = evaluate_generator(a.model, a.dataset, a.n_per_class, a.steps, a.guidance_scale, sweep, a.template, a.classifier_arch,
                            a.classifier_epochs, a.classifier_cache, speed={'auto': None, 'yes': True, 'no': False}[a.speed],
