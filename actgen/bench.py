@@ -11,7 +11,7 @@ from pathlib import Path
 import torch
 
 from .core import ActgenError, default_device, read_json, resolve_dtype, write_json
-from .config import OneLineParser, run_cli
+from .config import OneLineParser, finite_float, run_cli
 from .data import CIFAR10_CLASSES
 from .generator import Generator, load_generator, resolve_model_source
 from .sampler import GenerationConfig
@@ -25,8 +25,14 @@ from .bench_methods import (METHODS, BenchSetup, batch_inputs, bench_classifier,
 __all__ = ['parse_list', 'device_name', 'bench_generator', 'run_benchmark', 'format_results', 'bench_parser', 'actgen_bench_cli']
 
 # %% ../nbs/11_bench.ipynb #1b7a9383
-def parse_list(text: str, kind=str, name: str = 'list', allowed=None) -> list:
-    "Comma-separated values of `kind` (a one-line ActgenError for anything else)."
+def parse_list(text: str, kind=str, name: str = 'list', allowed=None, option: str | None = None) -> list:
+    "Comma-separated values of `kind` (a one-line ActgenError, naming `option` when given, for anything else)."
+    try: return _parse_list(text, kind, name, allowed)
+    except ActgenError as e:
+        if option: raise ActgenError(f"{option}: {e}") from None
+        raise
+
+def _parse_list(text, kind, name, allowed) -> list:
     try: vals = [kind(v.strip()) for v in str(text).split(',') if v.strip()]
     except ValueError: raise ActgenError(f"{name} must be comma-separated {kind.__name__} values, got {text!r}") from None
     if not vals: raise ActgenError(f"{name} is empty")
@@ -52,10 +58,11 @@ def _checked(model, methods: list, steps, dtype, device, repeats, galot_iters, c
     device = torch.device(device) if device not in (None, 'auto') else default_device()
     if device.type == 'cuda' and not torch.cuda.is_available(): raise ActgenError('CUDA was asked for but is not available')
     dt = resolve_dtype(dtype, device)
-    if dt == torch.float16 and device.type != 'cuda': raise ActgenError('fp16 needs a CUDA device; use fp32 or bf16 on the CPU')
+    if dt == torch.float16 and device.type != 'cuda': raise ActgenError('--dtype fp16 needs a CUDA device; use fp32 or bf16 on the CPU')
     bad = [m for m in methods if m not in METHODS]
     if bad: raise ActgenError(f"unknown method {', '.join(bad)}; choose from {', '.join(METHODS)}")
-    if steps < 1 or repeats < 1 or galot_iters < 1: raise ActgenError('steps, repeats and galot-iters must be positive')
+    for k, v in dict(steps=steps, repeats=repeats, galot_iters=galot_iters).items():
+        if v < 1: raise ActgenError(f"--{k.replace('_', '-')} must be positive, got {v}")
     if clf_decode not in DECODES: raise ActgenError(f"--clf-decode must be one of {', '.join(DECODES)}, got {clf_decode!r}")
     if grad_update not in UPDATES: raise ActgenError(f"--grad-update must be one of {', '.join(UPDATES)}, got {grad_update!r}")
     if model is not None: resolve_model_source(model)   # a missing model fails now, in one line, before anything is built
@@ -194,7 +201,7 @@ def bench_parser() -> argparse.ArgumentParser:
     p.add_argument('--methods', default=','.join(METHODS), help='comma-separated methods to time')
     p.add_argument('--batch-sizes', default=None, help='comma-separated batch sizes (default: 1,4,16 on CUDA, 1,2 on the CPU)')
     p.add_argument('--steps', type=int, default=40, help='DDPM steps')
-    p.add_argument('--guidance-scale', type=float, default=7.5, help='classifier-free guidance scale')
+    p.add_argument('--guidance-scale', type=finite_float, default=7.5, help='classifier-free guidance scale')
     p.add_argument('--dtype', choices=['auto', 'fp16', 'bf16', 'fp32'], default='auto', help='auto: fp16 on CUDA, fp32 on the CPU')
     p.add_argument('--device', default='auto', help='cpu, cuda, cuda:N or auto')
     p.add_argument('--repeats', type=int, default=3, help='timed runs per method and batch (the median is reported)')
@@ -217,8 +224,10 @@ def bench_parser() -> argparse.ArgumentParser:
 
 def _bench(argv=None) -> dict:
     a = bench_parser().parse_args(argv)
-    methods = parse_list(a.methods, str, 'method', list(METHODS))
-    sizes = parse_list(a.batch_sizes, int, 'batch size') if a.batch_sizes else None
+    methods = parse_list(a.methods, str, 'method', list(METHODS), '--methods')
+    sizes = parse_list(a.batch_sizes, int, 'batch size', option='--batch-sizes') if a.batch_sizes else None
+    if a.guidance_scale < 0: raise ActgenError(f"--guidance-scale must be >= 0, got {a.guidance_scale}")
+    if a.grad_steps is not None and a.grad_steps < 0: raise ActgenError(f"--grad-steps must be >= 0, got {a.grad_steps}")
     if a.bank_size < 1: raise ActgenError(f"--bank-size must be positive, got {a.bank_size}")
     dev = default_device() if a.device == 'auto' else torch.device(a.device)
     name = (a.model or a.config).replace(':', '_').replace('/', '_')
