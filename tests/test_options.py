@@ -128,6 +128,7 @@ RUNS = settings(max_examples=40, deadline=None, derandomize=True,   # the same e
 
 @RUNS
 @given(command_lines(TRAIN))
+@every_refusal(TRAIN)
 def test_train_options(tmp_path_factory, tiny_generator, case):
     argv, bad = case
     out = tmp_path_factory.mktemp('opt')/'run'
@@ -139,6 +140,7 @@ def test_train_options(tmp_path_factory, tiny_generator, case):
 
 @RUNS
 @given(command_lines(GENERATE))
+@every_refusal(GENERATE)
 def test_generate_options(tmp_path_factory, tiny_generator, case):
     argv, bad = case
     out = tmp_path_factory.mktemp('opt')/'gen'
@@ -149,6 +151,7 @@ def test_generate_options(tmp_path_factory, tiny_generator, case):
 
 @settings(RUNS, max_examples=20)   # each accepted one trains a classifier twice
 @given(command_lines(ROUNDS))
+@every_refusal(ROUNDS)
 def test_rounds_options(tmp_path_factory, case):
     argv, bad = case
     out = tmp_path_factory.mktemp('opt')/'rounds'
