@@ -141,10 +141,6 @@ def build_classifier(arch: str, n_classes: int, in_channels: int,
     if is_timm(arch): return timm_classifier(_timm_name(arch), n_classes, in_channels, pretrained)
     return nn.Sequential(Normalize(), CLASSIFIERS[arch](n_classes, in_channels))
 
-def default_arch(ds: ImageSet) -> str:
-    "small-cnn for small grayscale images, resnet18 for colour ones."
-    return 'resnet18' if ds.channels == 3 and ds.size >= 32 else 'small-cnn'
-
 # %% ../nbs/06c_classifier.ipynb #19bc6e78
 def cosine_lr(base_lr: float, progress: float, warmup: float = 0.0) -> float:
     "Cosine decay from `base_lr` to 0 over progress in [0,1], with optional linear warmup."

@@ -142,6 +142,9 @@ def _problem(s: Setting) -> str | None:
     if v is None: return None if optional else 'must be given'
     if get_origin(t) is Literal: return None if v in get_args(t) else f"must be one of {', '.join(map(str, get_args(t)))}, got {v!r}"
     if t in (int, float) and (isinstance(v, bool) or not isinstance(v, (int, float))): return f'must be a number, got {v!r}'
+    if t is int and not isinstance(v, int): return f'must be a whole number, got {v!r}'
+    if t in (bool, str) and not isinstance(v, t): return f"must be {'yes or no' if t is bool else 'text'}, got {v!r}"
+    if (t is list or get_origin(t) is list) and not isinstance(v, list): return f'must be a list, got {v!r}'
     if t is float and not math.isfinite(v): return f'must be a finite number, got {v!r}'
     if s.limits and _outside(v, s.limits): return f'must be {_range(s.limits)}, got {v!r}'
     return s.check(v) if s.check else None
@@ -154,7 +157,8 @@ def check_settings(cfg):
 
 # %% ../nbs/00b_config.ipynb #49db576d
 class OneLineParser(argparse.ArgumentParser):
-    "argparse whose errors are one line (no usage block) and exit with code 2."
+    "argparse whose errors are one line (no usage block) and exit with code 2; options are spelled out (no `--conf` for `--config`)."
+    def __init__(self, *args, **kw): super().__init__(*args, allow_abbrev=False, **kw)
     def error(self, message):
         self.exit(2, f"{self.prog}: error: {message} (see --help)\n")
 
@@ -218,6 +222,7 @@ def read_config_file(path) -> dict:
     try: d = yaml.safe_load(path.read_text(encoding='utf-8'))      # YAML reads JSON too
     except (yaml.YAMLError, UnicodeDecodeError) as e:
         raise ActgenError(f"--config {path} is not valid YAML or JSON ({str(e).splitlines()[0]})") from None
+    except OSError as e: raise ActgenError(f"--config {path}: cannot read it ({e.strerror})") from None
     if isinstance(d, dict) and isinstance(d.get('config'), dict): d = d['config']   # a run directory's record
     if not isinstance(d, dict): raise ActgenError(f"--config {path} must hold settings as `name: value` pairs")
     return {str(k).replace('-', '_'): v for k, v in d.items()}
@@ -227,6 +232,7 @@ def config_defaults(cls, argv=None):
     if (f := config_file_arg(argv)) is None: return None
     d, by_key = read_config_file(f), {s.key: s for s in settings(cls)}
     for k, v in d.items():   # text where a number or a switch is meant: read as the option would read it
+        if k in by_key and argument_for(by_key[k]).get('action') == 'append' and isinstance(v, str): d[k] = v = [v]   # one item of a list
         conv = argument_for(by_key[k]).get('type') if k in by_key and isinstance(v, str) else None
         if conv in (None, str): continue
         try: d[k] = conv(v)

@@ -71,7 +71,7 @@ def reference_classifier(dataset: str, train: ImageSet | None = None, test: Imag
     device = torch.device(device) if device not in (None, 'auto') else default_device()
     train = train if train is not None else load_dataset(dataset, 'train')
     test = test if test is not None else load_dataset(dataset, 'test')
-    arch = arch or default_arch(train)
+    arch = default_arch(train) if arch in (None, 'auto') else arch
     key = dict(dataset=dataset, arch=arch, epochs=epochs, seed=seed, n_train=len(train), classes=train.classes)
     if cache is not None and Path(cache).exists():
         ck = torch.load(cache, map_location='cpu', weights_only=False)
@@ -182,7 +182,7 @@ def evaluate_generator(model: str = 'embedded:fashion-mnist', # the generator: e
     # near-copy statistics of real test images against the training split, for scale
     real_knn = knn_distances(real.images, train.images, 50, device=device)
     report = dict(model=model, dataset=dataset, device=str(device), steps=steps, n_per_class=n_per_class, template=template,
-                  classifier=dict(arch=classifier_arch or ('resnet18' if train.channels == 3 else 'small-cnn'),
+                  classifier=dict(arch=default_arch(train) if classifier_arch in (None, 'auto') else classifier_arch,
                                   epochs=classifier_epochs, test_accuracy=round(test_acc, 4), test_images=len(test)),
                   nn_distance_real_test=_pct(real_knn[:, 0]), near_copies_real_test=int(near_copies(real_knn).sum()),
                   real_test_images=len(real))

@@ -12,13 +12,12 @@ import torch
 
 from .core import ActgenError, default_device, seed_everything, write_json
 from .data import PROMPT_TEMPLATES, balanced_subset, conform, dataset_info, load_dataset, make_prompt, prompt_name
-from .generator import Generator, build_generator, save_generator
+from .generator import Generator, build_generator, embed_model, model_size_mb, save_generator
 from .stage import Stage, run_stage, set_weights, _autocast, _save_ckpt
 
 # %% auto #0
 __all__ = ['PRESETS', 'FitConfig', 'get_config', 'prompt_words', 'prompt_table', 'min_snr_weights', 'train_vae', 'encode_dataset',
-           'train_unet', 'fit_generator', 'model_size_mb', 'fit_parser', 'embed_model', 'check_fit_args',
-           'actgen_fit_generator_cli']
+           'train_unet', 'fit_generator', 'fit_parser', 'check_fit_args', 'actgen_fit_generator_cli']
 
 # %% ../nbs/09_fit_generator.ipynb #f10884aa
 @dataclass
@@ -298,10 +297,6 @@ def fit_generator(dataset: str = 'fashion-mnist', # dataset name (fashion-mnist,
                        f"{'' if finished else ' (stopped early: resume to finish)'}, last loss {uloss:.4f}")
     return model_dir
 
-def model_size_mb(folder: str | Path) -> float:
-    "Size of a folder on disk in MB (10^6 bytes)."
-    return sum(f.stat().st_size for f in Path(folder).rglob('*') if f.is_file()) / 1e6
-
 # %% ../nbs/09_fit_generator.ipynb #73f887b2
 def fit_parser() -> argparse.ArgumentParser:
     from actgen.config import OneLineParser
@@ -323,15 +318,6 @@ def fit_parser() -> argparse.ArgumentParser:
     p.add_argument('--embed', default=None, metavar='NAME', help="copy the finished model into the package as embedded:NAME")
     p.add_argument('--quiet', action='store_true', help='no progress bars')
     return p
-
-def embed_model(model_dir: str | Path, name: str) -> Path:
-    "Copy a saved model folder into the package's `models/NAME`, replacing what was there."
-    from actgen.generator import embedded_dir
-    if not (Path(model_dir)/'model_index.json').exists(): raise ActgenError(f"'{model_dir}' is not a saved model folder")
-    dst = embedded_dir()/name
-    if dst.exists(): shutil.rmtree(dst)
-    shutil.copytree(model_dir, dst)
-    return dst
 
 def check_fit_args(a):
     "A one-line ActgenError naming the first option whose value no run can use (before anything is written)."

@@ -4,7 +4,7 @@
 
 # %% ../nbs/02_generator.ipynb #72e15e2c
 from __future__ import annotations
-import json, os
+import json, os, shutil
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -15,7 +15,7 @@ from .core import ActgenError, default_device, resolve_dtype
 
 # %% auto #0
 __all__ = ['build_clip_tokenizer', 'Generator', 'build_generator', 'save_generator', 'embedded_dir', 'embedded_models',
-           'resolve_model_source', 'recommended_guidance_scale', 'load_generator']
+           'resolve_model_source', 'recommended_guidance_scale', 'load_generator', 'model_size_mb', 'embed_model']
 
 # %% ../nbs/02_generator.ipynb #8b48c673
 def _bytes_to_unicode() -> dict[int, str]:
@@ -253,3 +253,16 @@ def load_generator(source: str = 'embedded:fashion-mnist', # hub id, folder, or 
     sched = DDPMScheduler.from_pretrained(folder, subfolder='scheduler')  # any scheduler config -> DDPM with its betas
     vae = AutoencoderKL.from_pretrained(folder, subfolder='vae', torch_dtype=dt) if (folder/'vae').is_dir() else None
     return Generator(unet, text, tok, sched, vae, name=source).to(device).eval()
+
+# %% ../nbs/02_generator.ipynb #31fff67b
+def model_size_mb(folder: str | Path) -> float:
+    "Size of a folder on disk in MB (10^6 bytes)."
+    return sum(f.stat().st_size for f in Path(folder).rglob('*') if f.is_file()) / 1e6
+
+def embed_model(model_dir: str | Path, name: str) -> Path:
+    "Copy a saved model folder into the package's `models/NAME`, replacing what was there."
+    if not (Path(model_dir)/'model_index.json').exists(): raise ActgenError(f"'{model_dir}' is not a saved model folder")
+    dst = embedded_dir()/name
+    if dst.exists(): shutil.rmtree(dst)
+    shutil.copytree(model_dir, dst)
+    return dst

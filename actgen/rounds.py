@@ -310,14 +310,14 @@ def is_rounds_argv(argv=None) -> bool:
     "Does an `actgen_train` command line ask for rounds (`--rounds`, or `--resume` of a rounds run)?"
     argv = list(sys.argv[1:] if argv is None else argv)
     if any(a == '--rounds' or a.startswith('--rounds=') for a in argv): return True
+    for i, a in enumerate(argv):   # a resumed run is what it was (other options are ignored)
+        p = a.split('=', 1)[1] if a.startswith('--resume=') else argv[i + 1] if a == '--resume' and i + 1 < len(argv) else None
+        if p is None: continue
+        try: return (Path(p)/'config.json').is_file() and read_json(Path(p)/'config.json').get('kind') == 'rounds'
+        except (ValueError, OSError, AttributeError): return False
     if (f := config_file_arg(argv)) and Path(f).is_file():   # a settings file of a rounds run
         try: return 'rounds' in read_config_file(f)
         except ActgenError: return False                     # the training parser says what is wrong with it
-    for i, a in enumerate(argv):
-        p = a.split('=', 1)[1] if a.startswith('--resume=') else argv[i + 1] if a == '--resume' and i + 1 < len(argv) else None
-        if p and (Path(p)/'config.json').is_file():
-            try: return read_json(Path(p)/'config.json').get('kind') == 'rounds'
-            except (ValueError, OSError, AttributeError): return False
     return False
 
 def rounds_parser(defaults: RoundsConfig | None = None):

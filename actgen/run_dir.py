@@ -43,7 +43,7 @@ def prepare_run_dir(path: str | Path, lock: bool = False, resumable: bool = True
         what = 'another run' if (path/'config.json').exists() else 'other files'
         raise ActgenError(f"output folder '{path}' already holds {what}; choose a new --out{' (or --resume it)' if resumable else ''}")
     path.mkdir(parents=True, exist_ok=True)
-    if not lock: return path
+    if not lock: remove_temporary_files(path); return path
     lk = lock_run_dir(path)
     if not all(_leftover(p) for p in path.iterdir()):     # another run won the race to this folder
         lk.close(); raise ActgenError(f"output folder '{path}' was just taken by another run; choose a new --out")
@@ -94,6 +94,7 @@ def read_run_config(run_dir: Path) -> dict:
     if not path.exists(): raise ActgenError(f"'{run_dir}' holds no run to resume (no config.json)")
     try: rec = read_json(path)
     except (ValueError, UnicodeDecodeError) as e: raise ActgenError(f"{path} is damaged (not JSON: {e}); {how}") from None
+    except OSError as e: raise ActgenError(f"cannot read {path} ({e.strerror or e})") from None
     if not isinstance(rec, dict) or not isinstance(rec.get('config'), dict):
         raise ActgenError(f"{path} is damaged (it does not hold a run's settings); {how}")
     return rec
@@ -101,6 +102,8 @@ def read_run_config(run_dir: Path) -> dict:
 def load_state(path: Path, device, keys: tuple = (), how: str = 'restore it from a copy') -> dict:
     "A `save_state` file read back, with the `keys` it must hold; an ActgenError naming the file and `how` to proceed if it is damaged."
     try: state = torch.load(path, map_location=device, weights_only=False)
+    except (MemoryError, torch.cuda.OutOfMemoryError): raise            # not the file's fault
+    except OSError as e: raise ActgenError(f"cannot read {path} ({e.strerror or e}); check the disk and try again") from None
     except Exception as e:   # a torn or foreign file fails in many ways (zip, pickle, EOF): all mean the same here
         raise ActgenError(f"{path} is damaged ({type(e).__name__}: {str(e).splitlines()[0] if str(e) else 'unreadable'}); {how}") from None
     missing = [k for k in keys if k not in state] if isinstance(state, dict) else list(keys)
