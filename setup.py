@@ -2,7 +2,7 @@
 import re
 from configparser import ConfigParser
 from pathlib import Path
-from setuptools import setup, find_packages
+from setuptools import setup, find_namespace_packages
 
 here = Path(__file__).parent
 cfg = ConfigParser(delimiters=['='])
@@ -15,7 +15,7 @@ setup(
     long_description=(here/'README.md').read_text(encoding='utf-8'), long_description_content_type='text/markdown',
     author=cfg['author'], author_email=cfg['author_email'], license=cfg['license'],
     keywords=cfg['keywords'].split(), python_requires=f">={cfg['min_python']}",
-    packages=find_packages(include=['actgen', 'actgen.*']),
+    packages=find_namespace_packages(include=["actgen", "actgen.*"]),   # the embedded models' folders are package data
     include_package_data=True, package_data={'actgen': ['models/**/*']},
     install_requires=cfg['requirements'].split(),
     extras_require={'dev': cfg['dev_requirements'].split()},

@@ -11,7 +11,7 @@ from pathlib import Path
 import torch
 
 from .core import ActgenError, default_device, read_json, resolve_dtype, write_json
-from .config import OneLineParser, finite_float, run_cli
+from .config import HelpFormatter, OneLineParser, finite_float, run_cli
 from .data import CIFAR10_CLASSES
 from .generator import Generator, load_generator, resolve_model_source
 from .sampler import GenerationConfig
@@ -192,7 +192,7 @@ def format_results(res: dict) -> str:
 
 # %% ../nbs/11_bench.ipynb #a2ef099c
 def bench_parser() -> argparse.ArgumentParser:
-    p = OneLineParser(prog='actgen_bench', formatter_class=argparse.ArgumentDefaultsHelpFormatter,
+    p = OneLineParser(prog='actgen_bench', formatter_class=HelpFormatter,
                       description='Time diffusers\' StableDiffusionPipeline against actgen\'s sampler unguided, with attentive '
                                   'image guidance, with full ActGen guidance, and GALOT, side by side; print a table and write JSON.')
     p.add_argument('--config', choices=list(ARCHS), default='sd21',

@@ -12,7 +12,7 @@ import torch
 from tqdm.auto import tqdm
 
 from .core import ActgenError, atomic_write, default_device, image_grid, save_figure, write_json
-from .config import OneLineParser, run_cli
+from .config import HelpFormatter, OneLineParser, run_cli
 from .imageset import ImageSet
 from .data import conform, load_dataset, make_prompt
 from .generator import load_generator, recommended_guidance_scale, resolve_model_source
@@ -244,7 +244,7 @@ def format_report(r: dict) -> str:
 
 # %% ../nbs/10_generator_eval.ipynb #5c7df2d3
 def eval_parser() -> argparse.ArgumentParser:
-    p = OneLineParser(prog='actgen_eval_generator', formatter_class=argparse.ArgumentDefaultsHelpFormatter,
+    p = OneLineParser(prog='actgen_eval_generator', formatter_class=HelpFormatter,
                       description='Measure a text-to-image generator against the bars: fidelity, diversity, near-copies, CPU speed.')
     p.add_argument('--model', default='embedded:fashion-mnist', help='the generator: embedded:NAME, a diffusers folder, or a hub id')
     p.add_argument('--dataset', default='fashion-mnist', help='its dataset: fashion-mnist, cifar10, cifar10:PATH, digits, folder:PATH')
