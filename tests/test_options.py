@@ -123,6 +123,13 @@ def check_outcome(code, err, bad, out, ran=(0,)):
         assert code == 2 and len(lines) == 1 and bad in lines[0], (bad, code, err)
         assert not out.exists()                                    # nothing half-written
 
+def run_case(script, base, case, out, made, ran=(0,)):
+    "Run `script` with `base` and the drawn options after it (later options win), check the outcome, and that an accepted run made `made`."
+    argv, bad = case
+    code, err = call(script, base + argv)
+    check_outcome(code, err, bad, out, ran)
+    if bad is None: assert made.exists(), made
+
 RUNS = settings(max_examples=40, deadline=None, derandomize=True,   # the same examples in every CI run
                 suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
 
@@ -130,48 +137,34 @@ RUNS = settings(max_examples=40, deadline=None, derandomize=True,   # the same e
 @given(command_lines(TRAIN))
 @every_refusal(TRAIN)
 def test_train_options(tmp_path_factory, tiny_generator, case):
-    argv, bad = case
     out = tmp_path_factory.mktemp('opt')/'run'
-    base = ['--dataset', 'digits', '--labeled', '40', '--method', 'random', '--images-per-epoch', '2', '--steps', '1',
-            '--epochs', '1', '--gen-fraction', '1', '--generator', str(tiny_generator), '--device', 'cpu', '--quiet', '--out', str(out)]
-    code, err = call(actgen_train, base + argv)                   # later options win: the drawn ones override the base
-    check_outcome(code, err, bad, out)
-    if bad is None: assert (out/'metrics.json').exists()
+    run_case(actgen_train, ['--dataset', 'digits', '--labeled', '40', '--method', 'random', '--images-per-epoch', '2', '--steps', '1',
+                            '--epochs', '1', '--gen-fraction', '1', '--generator', str(tiny_generator), '--device', 'cpu', '--quiet',
+                            '--out', str(out)], case, out, out/'metrics.json')
 
 @RUNS
 @given(command_lines(GENERATE))
 @every_refusal(GENERATE)
 def test_generate_options(tmp_path_factory, tiny_generator, case):
-    argv, bad = case
     out = tmp_path_factory.mktemp('opt')/'gen'
-    base = ['--model', str(tiny_generator), '--classes', 'zero,one', '--n', '1', '--steps', '1', '--device', 'cpu', '--out', str(out)]
-    code, err = call(actgen_generate, base + argv)
-    check_outcome(code, err, bad, out)
-    if bad is None: assert (out/'manifest.jsonl').exists()
+    run_case(actgen_generate, ['--model', str(tiny_generator), '--classes', 'zero,one', '--n', '1', '--steps', '1', '--device', 'cpu',
+                               '--out', str(out)], case, out, out/'manifest.jsonl')
 
 @settings(RUNS, max_examples=20)   # each accepted one trains a classifier twice
 @given(command_lines(ROUNDS))
 @every_refusal(ROUNDS)
 def test_rounds_options(tmp_path_factory, case):
-    argv, bad = case
     out = tmp_path_factory.mktemp('opt')/'rounds'
-    base = ['--rounds', '1', '--dataset', 'digits', '--initial', '20', '--query-size', '5', '--method', 'real', '--epochs', '1',
-            '--test-size', '100', '--device', 'cpu', '--quiet', '--out', str(out)]
-    code, err = call(actgen_train, base + argv)
-    check_outcome(code, err, bad, out)
-    if bad is None: assert (out/'metrics.json').exists()
+    run_case(actgen_train, ['--rounds', '1', '--dataset', 'digits', '--initial', '20', '--query-size', '5', '--method', 'real',
+                            '--epochs', '1', '--test-size', '100', '--device', 'cpu', '--quiet', '--out', str(out)], case, out, out/'metrics.json')
 
 @settings(RUNS, max_examples=25)   # each accepted one fits a VAE and a UNet (1 step each)
 @given(command_lines(FIT))
 @every_refusal(FIT)
 def test_fit_generator_options(tmp_path_factory, case):
-    argv, bad = case
     out = tmp_path_factory.mktemp('opt')/'fit'
-    base = ['--dataset', 'digits', '--preset', 'tiny', '--steps', '1', '--vae-steps', '1', '--batch-size', '8', '--max-train', '30',
-            '--device', 'cpu', '--quiet', '--out', str(out)]
-    code, err = call(actgen_fit_generator_cli, base + argv)
-    check_outcome(code, err, bad, out)
-    if bad is None: assert (out/'model'/'model_index.json').exists()
+    run_case(actgen_fit_generator_cli, ['--dataset', 'digits', '--preset', 'tiny', '--steps', '1', '--vae-steps', '1', '--batch-size', '8',
+                                        '--max-train', '30', '--device', 'cpu', '--quiet', '--out', str(out)], case, out, out/'model'/'model_index.json')
 
 @pytest.fixture(scope='module')
 def eval_classifier(tmp_path_factory):
@@ -182,24 +175,18 @@ def eval_classifier(tmp_path_factory):
 @given(command_lines(EVAL))
 @every_refusal(EVAL)
 def test_eval_generator_options(tmp_path_factory, tiny_generator, eval_classifier, case):
-    argv, bad = case
     d = tmp_path_factory.mktemp('opt')
     out, grid = d/'eval.json', d/'grid.png'
-    base = ['--model', str(tiny_generator), '--dataset', 'digits', '--n-per-class', '2', '--steps', '1', '--classifier-epochs', '1',
-            '--classifier-cache', str(eval_classifier), '--speed', 'no', '--device', 'cpu', '--quiet', '--out', str(out), '--grid', str(grid)]
-    code, err = call(actgen_eval_generator_cli, base + argv)
-    check_outcome(code, err, bad, out, ran=(0, 1))           # 1: a random generator fails the bars, after the report is written
-    if bad is None: assert out.exists() and grid.exists()
-    else: assert not grid.exists()
+    run_case(actgen_eval_generator_cli, ['--model', str(tiny_generator), '--dataset', 'digits', '--n-per-class', '2', '--steps', '1',
+                                         '--classifier-epochs', '1', '--classifier-cache', str(eval_classifier), '--speed', 'no', '--device', 'cpu',
+                                         '--quiet', '--out', str(out), '--grid', str(grid)],
+             case, out, grid, ran=(0, 1))           # 1: a random generator fails the bars, after the report is written
+    assert out.exists() == grid.exists()            # both written, or (refused) neither
 
 @settings(RUNS, max_examples=25)
 @given(command_lines(BENCH))
 @every_refusal(BENCH)
 def test_bench_options(tmp_path_factory, case):
-    argv, bad = case
     out = tmp_path_factory.mktemp('opt')/'bench.json'
-    base = ['--config', 'tiny', '--methods', 'plain,aig', '--batch-sizes', '1', '--steps', '2', '--repeats', '1', '--galot-iters', '1',
-            '--device', 'cpu', '--quiet', '--out', str(out)]
-    code, err = call(actgen_bench_cli, base + argv)
-    check_outcome(code, err, bad, out)
-    if bad is None: assert out.exists()
+    run_case(actgen_bench_cli, ['--config', 'tiny', '--methods', 'plain,aig', '--batch-sizes', '1', '--steps', '2', '--repeats', '1',
+                                '--galot-iters', '1', '--device', 'cpu', '--quiet', '--out', str(out)], case, out, out)
