@@ -147,7 +147,7 @@ def _open(run: Run, run_dir: Path, resume: bool):
     run.opt = make_optimizer(run.model, cfg.classifier.lr, cfg.classifier.weight_decay)
     run.shuffle = torch.Generator().manual_seed(cfg.seed)
 
-def _restore(run: Run, resume: bool, progress: bool) -> tuple[list[dict], int]:
+def _restore(run: Run, resume: bool) -> tuple[list[dict], int]:
     "The metrics so far and the first epoch to run: from the checkpoint when resuming."
     rows, start, ck, path = [], 0, None, run.run_dir/'checkpoint.pt'
     if resume and path.exists():
@@ -227,7 +227,7 @@ def _run(cfg: TrainConfig, run_dir, progress: bool, resume: bool) -> list[dict]:
     cfg = cfg.check().resolved()
     run = _load(cfg); progress = progress and run.shard.is_main
     _open(run, Path(run_dir), resume)
-    rows, start = _restore(run, resume, progress)
+    rows, start = _restore(run, resume)
     run.board = RunBoard(run.run_dir, cfg, start + 1, on=run.shard.is_main and cfg.tensorboard)   # steps are epochs 1, 2, ...
     net = wrap_model(run.model, run.device, run.shard)     # DDP when several processes; `run.model` stays the bare module
     bar = tqdm(range(start, cfg.classifier.epochs), desc=f'{cfg.method} on {cfg.dataset}', disable=not progress,
