@@ -151,7 +151,8 @@ def run_actgen(bs: BenchSetup, x: BatchInputs, steps: int, warm: bool = False):
 def run_galot(bs: BenchSetup, x: BatchInputs, steps: int, warm: bool = False):
     "One `optimize_embedding` call with `bs.galot`'s settings, the batch as its images per gradient (one ascent step in a warm-up)."
     g = bs.galot
-    r = optimize_embedding(bs.gen, x.prompts[0], int(x.labels[0]), bs.classifier, g.acquisition, g.eps, n_iter=1 if warm else g.iters,
+    r = optimize_embedding(bs.gen, x.prompts[0], int(x.labels[0]), bs.classifier, g.acquisition, g.eps, eps_mode=g.eps_mode,
+                           n_iter=1 if warm else g.iters,
                            n_samples=len(x.prompts), tokens=g.tokens, flow=g.flow, steps=_warm_steps(steps, warm),
                            guidance_scale=bs.gen_cfg.guidance_scale, size=bs.clf_size, channels=bs.gen.image_channels,
                            seed=bs.seed, decode=bs.gen_cfg.clf_decode)

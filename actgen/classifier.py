@@ -23,7 +23,8 @@ from .distributed import SINGLE, Shard, all_sum
 # %% auto #0
 __all__ = ['CLASSIFIERS', 'TIMM', 'ClassifierConfig', 'Normalize', 'small_cnn', 'resnet18', 'vgg_small', 'mobilenet_small',
            'default_arch', 'is_timm', 'timm_weights', 'timm_classifier', 'check_arch', 'build_classifier', 'cosine_lr',
-           'train_epoch', 'accuracy', 'make_optimizer', 'fit_classifier', 'focal_loss', 'weighted_ce']
+           'train_epoch', 'accuracy', 'make_optimizer', 'fit_classifier', 'calibration_bins',
+           'expected_calibration_error', 'accuracy_and_ece', 'focal_loss', 'weighted_ce']
 
 # %% ../nbs/06c_classifier.ipynb #7c8b304e
 @dataclass
@@ -195,6 +196,33 @@ def fit_classifier(train: ImageSet, arch: str | None = None, epochs: int = 10, l
     for e in tqdm(range(epochs), desc='fit classifier', disable=not progress):
         train_epoch(model, opt, train.images, train.labels, e, epochs, lr, batch_size, flip=flip, generator=g)
     return model.eval()
+
+# %% ../nbs/06c_classifier.ipynb #948e5419
+def calibration_bins(probs: torch.Tensor, labels: torch.Tensor, n_bins: int = 15) -> list[dict]:
+    "Per equal-width confidence bin of `(0, 1]`: its mean top-1 confidence, its accuracy and how many images fall in it."
+    conf, pred = probs.float().max(1)
+    right = (pred == labels.to(pred.device)).float()
+    edges = torch.linspace(0, 1, n_bins + 1)
+    out = []
+    for lo, hi in zip(edges[:-1].tolist(), edges[1:].tolist()):
+        m = (conf > lo) & (conf <= hi)
+        n = int(m.sum())
+        out.append(dict(low=lo, high=hi, n=n, confidence=conf[m].mean().item() if n else float('nan'),
+                        accuracy=right[m].mean().item() if n else float('nan')))
+    return out
+
+def expected_calibration_error(probs: torch.Tensor, labels: torch.Tensor, n_bins: int = 15) -> float:
+    "ECE: the mean over confidence bins of |accuracy - confidence|, weighted by the bins' sizes (nan for no images)."
+    if len(probs) == 0: return float('nan')
+    bins = [b for b in calibration_bins(probs, labels, n_bins) if b['n']]
+    return sum(b['n'] * abs(b['accuracy'] - b['confidence']) for b in bins) / len(probs)
+
+def accuracy_and_ece(model: nn.Module, ds: ImageSet, batch_size: int = 512) -> tuple[float, float, torch.Tensor]:
+    "Top-1 accuracy and ECE of `model` on `ds` from one pass, and the probabilities `(N, C)` they came from."
+    if len(ds) == 0: return float('nan'), float('nan'), torch.empty(0, 0)
+    p = predict_proba(model, ds.images, batch_size)
+    return (p.argmax(1) == ds.labels).float().mean().item(), expected_calibration_error(p, ds.labels), p
+
 
 # %% ../nbs/06c_classifier.ipynb #c94918fd
 def focal_loss(logits, y, gamma: float = 2.0, alpha: float = 0.25):

@@ -18,7 +18,7 @@ from .data import conform, load_dataset, make_prompt
 from .generator import load_generator, recommended_guidance_scale, resolve_model_source
 from .sampler import generate
 from .acquire import predict_proba
-from .classifier import accuracy, build_classifier, default_arch, fit_classifier
+from .classifier import accuracy, accuracy_and_ece, build_classifier, default_arch, expected_calibration_error, fit_classifier
 from .measures import _pct, diversity, knn_distances, near_copies
 
 # %% auto #0
@@ -119,12 +119,13 @@ def evaluate_at(gen, classifier, train: ImageSet, real: ImageSet, guidance_scale
     classes = train.classes
     x, y = generate_per_class(gen, classes, n_per_class, steps, guidance_scale, template, seed, batch_size, progress)
     xg = as_dataset_images(x, train.size, train.channels)
-    pred = predict_proba(classifier, xg).argmax(1)
+    probs = predict_proba(classifier, xg); pred = probs.argmax(1)
     per_class = {c: round((pred[y == i] == i).float().mean().item(), 4) for i, c in enumerate(classes)}
     div = diversity(xg, y, real.images, real.labels, classes)
     knn = knn_distances(xg, train.images, knn_k, device=device)
     copies = near_copies(knn)
     return dict(guidance_scale=guidance_scale, fidelity=round((pred == y).float().mean().item(), 4), fidelity_per_class=per_class,
+                ece=round(expected_calibration_error(probs, y), 4),   # the reference's confidence against the prompted classes
                 diversity=div, min_diversity_ratio=min(d['ratio'] for d in div.values()),
                 nn_distance_generated=_pct(knn[:, 0]), near_copies=int(copies.sum()),
                 near_copy_examples=[int(i) for i in copies.nonzero().flatten()[:10]], images=xg, labels=y)
@@ -176,14 +177,16 @@ def evaluate_generator(model: str = 'embedded:fashion-mnist', # the generator: e
     real = _real_reference(test, real_per_class, seed)
     clf, test_acc = reference_classifier(dataset, train, test, classifier_arch, classifier_epochs, seed, device,
                                          classifier_cache, fit_fn, progress)
-    if progress: print(f"reference classifier: test accuracy {test_acc:.4f} ({len(test)} real test images)", flush=True)
+    _, test_ece, _ = accuracy_and_ece(clf, test)
+    if progress: print(f"reference classifier: test accuracy {test_acc:.4f}, ECE {test_ece:.4f} ({len(test)} real test images)", flush=True)
     gen = load_generator(model, device=device, dtype='fp32')
     if guidance_scale is None: guidance_scale = recommended_guidance_scale(gen.name)
     # near-copy statistics of real test images against the training split, for scale
     real_knn = knn_distances(real.images, train.images, 50, device=device)
     report = dict(model=model, dataset=dataset, device=str(device), steps=steps, n_per_class=n_per_class, template=template,
                   classifier=dict(arch=default_arch(train) if classifier_arch in (None, 'auto') else classifier_arch,
-                                  epochs=classifier_epochs, test_accuracy=round(test_acc, 4), test_images=len(test)),
+                                  epochs=classifier_epochs, test_accuracy=round(test_acc, 4), test_ece=round(test_ece, 4),
+                                  test_images=len(test)),
                   nn_distance_real_test=_pct(real_knn[:, 0]), near_copies_real_test=int(near_copies(real_knn).sum()),
                   real_test_images=len(real))
     report.update(_autoencoder_ceiling(gen, real, clf))
@@ -222,7 +225,8 @@ def format_report(r: dict) -> str:
     L = [f"generator {r['model']} on {r['dataset']}: {r['n_per_class']} images per class, {r['steps']} steps, "
          f"guidance {r['guidance_scale']}, template '{r['template']}' ({r['device']})",
          f"reference classifier {r['classifier']['arch']} ({r['classifier']['epochs']} epochs on the real training split): "
-         f"test accuracy {r['classifier']['test_accuracy']:.4f} on {r['classifier']['test_images']} real test images"]
+         f"test accuracy {r['classifier']['test_accuracy']:.4f} (ECE {r['classifier'].get('test_ece', float('nan')):.4f}) "
+         f"on {r['classifier']['test_images']} real test images"]
     names = dict(fidelity='fidelity (share classified as the prompted class)', diversity='diversity (min over classes of generated/real mean pairwise distance)',
                  near_copies='near-copies of training images (generated)', speed='speed (s for 64 images, 40 steps, CFG, CPU, 2 threads)')
     for k, b in r['bars'].items():
@@ -236,6 +240,7 @@ def format_report(r: dict) -> str:
                  + f" | {d['generated']:.3f} / {d['real']:.3f} = {d['ratio']:.3f}" + (f" (ceiling {ceiling[c]:.3f})" if c in ceiling else ''))
     L.append(f"nearest training image, L2 distance: generated {r['nn_distance_generated']}; real test {r['nn_distance_real_test']} "
              f"(near-copies among {r['real_test_images']} real test images by the same test: {r['near_copies_real_test']})")
+    if 'ece' in r: L.append(f"calibration on the generated images: ECE {r['ece']:.4f} (the reference classifier's confidence against the prompted classes)")
     if 'speed' in r: L.append(f"speed: {r['speed']}")
     for s in r.get('sweep', []):
         L.append(f"guidance {s['guidance_scale']}: fidelity {s['fidelity']:.4f}, min diversity ratio {s['min_diversity_ratio']:.3f}, "

@@ -214,7 +214,7 @@ def galot_embedding(session: ExploreSession, p: ExploreParams, prompt: str,
         calls[0] += 1
         if on_step: on_step(min(calls[0], total), total, 'GALOT')
     with unet_calls(session.gen.unet, stop, count):
-        return optimize_embedding(session.gen, prompt, p.class_idx, session.frozen, q.acquisition, eps=q.eps, n_iter=q.iters,
+        return optimize_embedding(session.gen, prompt, p.class_idx, session.frozen, q.acquisition, eps=q.eps, eps_mode=q.eps_mode, n_iter=q.iters,
                                   n_samples=min(q.samples, g.batch_size), tokens=q.tokens,
                                   class_name=session.classes[p.class_idx], flow=q.flow, steps=g.steps,
                                   guidance_scale=g.guidance_scale, size=session.val.size, channels=session.val.channels,

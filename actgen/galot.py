@@ -25,7 +25,8 @@ class GalotConfig:
     "GALOT: the text embedding optimised in an epsilon-ball for an acquisition function."
     cli_prefix: ClassVar[str] = 'galot_'
     acquisition: str = field(default='entropy', metadata=cli('acquisition'))  # GALOT acquisition: entropy, margin, least-confidence, pseudo-label-ce
-    eps: float = field(default=0.1, metadata=limits(0))                                 # GALOT epsilon-ball radius, relative to the norm of the prompt's embedding
+    eps: float = field(default=0.1, metadata=limits(0, ends='(]'))                      # GALOT epsilon-ball radius (in the units of --galot-eps-mode)
+    eps_mode: Literal['relative', 'absolute'] = 'relative'  # GALOT epsilon units: relative (a fraction of the movable embedding's norm, actgen's default) or absolute (an L2/Linf norm, as GALOT's public code clamps ||delta||)
     iters: int = field(default=10, metadata=POSITIVE)                                  # GALOT ascent steps
     samples: int = field(default=6, metadata=POSITIVE)                                 # GALOT images averaged per gradient
     flow: Literal['last', 'last-k', 'per-step'] = 'last'  # GALOT gradient flow: last (last step only), last-k, per-step
@@ -111,8 +112,9 @@ class EmbeddingResult:
 
 def optimize_embedding(gen, prompt: str, label: int, classifier,
                        acquisition: str = GalotConfig.acquisition, # an ACQUISITIONS name, or 'random' for the random-direction control
-                       eps: float = GalotConfig.eps, # radius, relative to the norm of the movable embedding
+                       eps: float = GalotConfig.eps, # radius, in the units of `eps_mode`
                        norm: str = 'l2',             # 'l2' or 'linf'
+                       eps_mode: str = GalotConfig.eps_mode,  # 'relative': a fraction of the movable embedding's norm; 'absolute': a norm
                        n_iter: int = GalotConfig.iters, step: float | None = None,  # ascent steps; step size (default eps/5)
                        n_samples: int = GalotConfig.samples, # images averaged per gradient
                        tokens: str = GalotConfig.tokens, class_name: str | None = None,
@@ -124,7 +126,9 @@ def optimize_embedding(gen, prompt: str, label: int, classifier,
     if norm not in ('l2', 'linf'): raise ActgenError(f"norm must be l2 or linf, got {norm!r}")
     with torch.no_grad(): c0 = gen.encode_prompts([prompt]); unc = gen.encode_prompts([''])
     m = token_mask(gen, prompt, class_name, tokens).to(c0.device).view(1, -1, 1).to(c0.dtype)
-    base = (c0 * m).norm().item() if norm == 'l2' else (c0 * m).abs().max().item()
+    if eps_mode not in ('relative', 'absolute'): raise ActgenError(f"eps_mode must be relative or absolute, got {eps_mode!r}")
+    if not eps > 0: raise ActgenError(f"GALOT's epsilon must be positive, got {eps}")
+    base = 1.0 if eps_mode == 'absolute' else (c0 * m).norm().item() if norm == 'l2' else (c0 * m).abs().max().item()
     radius = eps * base; step = radius / 5 if step is None else step * base
     g = torch.Generator().manual_seed(seed)
     if acquisition == 'random':   # the control: a random direction with the norm of the optimised δ (or of straight steps)

@@ -173,7 +173,7 @@ class GalotMethod(GenerationMethod):
         for y in [todo[k] for k in ctx.shard.indices(len(todo))]:   # ranks share out the classes (one optimisation each)
             prompt = make_prompt(ctx.classes[y], cfg.gen.template)
             acq = 'random' if self.name == 'galot-random' else cfg.galot.acquisition
-            res = optimize_embedding(gen, prompt, y, clf, acq, eps=cfg.galot.eps, n_iter=cfg.galot.iters,
+            res = optimize_embedding(gen, prompt, y, clf, acq, eps=cfg.galot.eps, eps_mode=cfg.galot.eps_mode, n_iter=cfg.galot.iters,
                                      n_samples=cfg.galot.samples, tokens=cfg.galot.tokens, class_name=ctx.classes[y],
                                      flow=cfg.galot.flow, steps=cfg.gen.steps, guidance_scale=cfg.gen.guidance_scale,
                                      size=ctx.val.size, channels=ctx.val.channels, seed=ctx.seed * 31 + y,

@@ -7,12 +7,13 @@ from __future__ import annotations
 import json, math
 from pathlib import Path
 
-from .core import read_json
+from .core import read_json, save_figure, write_json
+from .classifier import calibration_bins
 
 # %% auto #0
-__all__ = ['GENERATED_KEYS', 'mean_std', 'plot_accuracy', 'summarize', 'results_markdown', 'plot_results', 'plot_rounds',
-           'summarize_rounds', 'compare_methods', 'compare_markdown', 'rounds_markdown', 'plot_rounds_grid',
-           'transfer_markdown', 'generated_markdown']
+__all__ = ['GENERATED_KEYS', 'mean_std', 'plot_accuracy', 'summarize', 'results_markdown', 'plot_results', 'plot_reliability',
+           'save_reliability', 'plot_rounds', 'summarize_rounds', 'compare_methods', 'compare_markdown',
+           'rounds_markdown', 'plot_rounds_grid', 'transfer_markdown', 'generated_markdown']
 
 # %% ../nbs/06g_report.ipynb #1dca9931
 def mean_std(xs) -> tuple[float, float]:
@@ -34,26 +35,35 @@ def plot_accuracy(rows: list[dict], title: str = ''):
     ax.legend(loc='lower right'); fig.tight_layout()
     return fig
 
+def _ece_stats(v) -> dict:
+    "Mean and std of the runs' final test ECE (None where a run predates calibration or none has it)."
+    v = [x for x in v if x is not None and x == x]
+    if not v: return dict(ece=None, ece_std=None)
+    mu, sd = mean_std(v); return dict(ece=mu, ece_std=sd)
+
+def _ece_cell(r) -> str: return '-' if r.get('ece') is None else f"{100 * r['ece']:.2f} ± {100 * r['ece_std']:.2f}"
+
 def summarize(runs: list[str | Path], metric: str = 'test_acc') -> list[dict]:
     "One row per method: runs, mean and std (over seeds) of the final `metric`, best epoch's mean, images generated."
     by = {}
     for r in map(Path, runs):
         cfg = json.loads((r/'config.json').read_text())['config']; rows = json.loads((r/'metrics.json').read_text())
         by.setdefault(cfg['method'], []).append((rows[-1][metric], max(x[metric] for x in rows), rows[-1]['n_generated_total'],
-                                                 sum(x['seconds_generate'] for x in rows)))
+                                                 sum(x['seconds_generate'] for x in rows), rows[-1].get('test_ece')))
     out = []
     for m, v in by.items():
         mu, sd = mean_std([x[0] for x in v]); best, _ = mean_std([x[1] for x in v])
-        out.append(dict(method=m, runs=len(v), mean=mu, std=sd, best_epoch_mean=best,
+        out.append(dict(method=m, runs=len(v), mean=mu, std=sd, best_epoch_mean=best, **_ece_stats([x[4] for x in v]),
                         generated=sum(x[2] for x in v) / len(v), seconds_generating=sum(x[3] for x in v) / len(v)))
     return out
 
 def results_markdown(rows: list[dict], metric: str = 'test accuracy') -> str:
     "The summary as a Markdown table (percentages, mean ± std over seeds)."
-    lines = [f'| method | runs | final {metric} (%) | best-epoch {metric} (%) | images generated | s generating |', '|---|---|---|---|---|---|']
+    lines = [f'| method | runs | final {metric} (%) | best-epoch {metric} (%) | final test ECE (%) | images generated | s generating |',
+             '|---|---|---|---|---|---|---|']
     for r in rows:
         lines.append(f"| {r['method']} | {r['runs']} | {100*r['mean']:.2f} ± {100*r['std']:.2f} | {100*r['best_epoch_mean']:.2f} "
-                     f"| {r['generated']:.0f} | {r['seconds_generating']:.0f} |")
+                     f"| {_ece_cell(r)} | {r['generated']:.0f} | {r['seconds_generating']:.0f} |")
     return '\n'.join(lines) + '\n'
 
 def plot_results(rows: list[dict], title: str = ''):
@@ -65,6 +75,32 @@ def plot_results(rows: list[dict], title: str = ''):
     lo = min(100 * (r['mean'] - r['std']) for r in rows)
     ax.set_ylim(max(0, lo - 2), None); ax.set_ylabel('test accuracy (%)'); ax.set_title(title, fontsize=9); ax.grid(axis='y', alpha=.3)
     fig.tight_layout(); return fig
+
+# %% ../nbs/06g_report.ipynb #0c9d58d6
+def plot_reliability(bins: list[dict], title: str = ''):
+    "Accuracy against confidence per bin (a calibrated model follows the diagonal), with the images per bin underneath."
+    import matplotlib.pyplot as plt
+    fig, (ax, ax2) = plt.subplots(2, 1, figsize=(4.2, 4.6), sharex=True, gridspec_kw=dict(height_ratios=[3, 1]))
+    full = [b for b in bins if b['n']]
+    w = bins[0]['high'] - bins[0]['low'] if bins else 1
+    ax.bar([b['low'] for b in full], [b['accuracy'] for b in full], w, align='edge', color='#5b8db8', edgecolor='k', lw=.4, label='accuracy')
+    ax.bar([b['low'] for b in full], [b['confidence'] - b['accuracy'] for b in full], w, bottom=[b['accuracy'] for b in full],
+           align='edge', color='#d9534f', alpha=.35, label='gap to confidence')
+    ax.plot([0, 1], [0, 1], 'k--', lw=.8); ax.set_ylim(0, 1); ax.set_ylabel('accuracy')
+    n = sum(b['n'] for b in bins)
+    ece = sum(b['n'] * abs(b['accuracy'] - b['confidence']) for b in full) / n if n else float('nan')
+    ax.set_title(f'{title}{": " if title else ""}ECE {100 * ece:.2f}%', fontsize=9); ax.legend(fontsize=7, loc='upper left')
+    ax2.bar([b['low'] for b in bins], [b['n'] for b in bins], w, align='edge', color='gray', alpha=.6)
+    ax2.set_xlabel('confidence (top-1 probability)'); ax2.set_ylabel('images'); ax2.set_xlim(0, 1)
+    fig.tight_layout(); return fig
+
+def save_reliability(run_dir: Path, probs, labels, title: str = '') -> list[dict]:
+    "Write the final classifier's calibration bins (`reliability.json`) and diagram (`reliability.png`) into `run_dir`."
+    bins = calibration_bins(probs, labels)
+    write_json(Path(run_dir)/'reliability.json', [{k: (None if v != v else round(v, 5)) for k, v in b.items()} for b in bins])
+    save_figure(plot_reliability(bins, title), Path(run_dir)/'reliability.png')
+    return bins
+
 
 # %% ../nbs/06g_report.ipynb #f63315fe
 def plot_rounds(rows: list[dict], title: str = ''):
@@ -95,6 +131,7 @@ def summarize_rounds(runs: list) -> list[dict]:
             v = [y[k] for x in rs for y in x[1:] if y.get(k) is not None]
             return sum(v) / len(v) if v else None
         out.append(dict(query=q, method=m, runs=len(rs), mean=mu, std=sd, seeds=seeds[q, m], finals=fin, curve=[c[0] for c in curve], curve_std=[c[1] for c in curve],
+                        **_ece_stats([x[-1].get('test_ece') for x in rs]),
                         n_labeled=rs[0][-1]['n_labeled'], n_generated=rs[0][-1]['n_generated_total'],
                         score_start=avg('galot_score_start'), score_end=avg('galot_score_end'), delta_norm=avg('delta_norm'),
                         gen_agree=avg('gen_agree'), gen_entropy=avg('gen_entropy'),
@@ -133,10 +170,10 @@ def rounds_markdown(rows: list[dict]) -> str:
     "The summary as a Markdown table (percent, mean ± std over seeds)."
     f = lambda v, scale=1, p=3: '' if v is None else f'{scale * v:.{p}f}'
     out = ['| pool query | generation | runs | labeled | generated | round 0 (%) | final test accuracy (%) | gain (points) '
-           '| guide agrees (%) | guide entropy | s per run |', '|---|---|---|---|---|---|---|---|---|---|---|']
+           '| final test ECE (%) | guide agrees (%) | guide entropy | s per run |', '|---|---|---|---|---|---|---|---|---|---|---|---|']
     for r in rows:
         out.append(f"| {r['query']} | {r['method']} | {r['runs']} | {r['n_labeled']} | {r['n_generated']} | {100 * r['curve'][0]:.2f} "
-                   f"| {100 * r['mean']:.2f} ± {100 * r['std']:.2f} | {100 * (r['mean'] - r['curve'][0]):+.2f} "
+                   f"| {100 * r['mean']:.2f} ± {100 * r['std']:.2f} | {100 * (r['mean'] - r['curve'][0]):+.2f} | {_ece_cell(r)} "
                    f"| {f(r['gen_agree'], 100, 1)} | {f(r['gen_entropy'])} | {r['seconds']:.0f} |")
     return '\n'.join(out) + '\n'
 

@@ -25,10 +25,10 @@ from .config import (NON_NEGATIVE, POSITIVE, HelpFormatter, OneLineParser, add_s
                            settings_from_args, to_flat)
 from .sampler import GenerationConfig
 from .galot import GalotConfig
-from .classifier import ClassifierConfig, accuracy, build_classifier, default_arch, is_timm, make_optimizer, train_epoch
+from .classifier import ClassifierConfig, accuracy, accuracy_and_ece, build_classifier, default_arch, is_timm, make_optimizer, train_epoch
 from .methods import EpochContext, get_method
 from .run_dir import full_disk_guard, load_state, open_run_dir, read_run_config, resolve_device, save_state, write_metrics
-from .report import mean_std, plot_rounds
+from .report import mean_std, plot_rounds, save_reliability
 from .train import RunSettings, TrainConfig
 from .batch import generated_stats
 from .tboard import RunBoard
@@ -45,7 +45,7 @@ GEN_METHODS = get_args(RoundsMethod)
 @dataclass
 class RoundsConfig(RunSettings):
     "A rounds run: the initial set, the pool queries and the generation of each round, and the components' settings (nested)."
-    initial: int = field(default=1000, metadata=POSITIVE)                  # size of the class-balanced initial labeled set
+    initial: int = field(default=1000, metadata=NON_NEGATIVE)              # size of the class-balanced initial labeled set (0: no real labels, round 0 trains on plain text-to-image images; with --query none, GALOT's generated-only GAL_active=1)
     rounds: int = field(default=5, metadata=dict(metavar='N') | NON_NEGATIVE)  # active-learning rounds after round 0
     query: PoolStrategy = 'random'              # pool query strategy
     query_size: int = field(default=1000, metadata=NON_NEGATIVE)               # B: real images queried (and labeled by the oracle) per round
@@ -63,11 +63,17 @@ class RoundsConfig(RunSettings):
     def check(self):
         "Raise ActgenError for values no run can use."
         check_settings(self)
+        if self.initial == 0 and not self.generates:
+            raise ActgenError("--initial 0 trains round 0 on generated images only: it needs a generation --method and --gen-per-class of at least 1")
         self.train_config(1).check()
         return self
 
     @property
     def generates(self) -> bool: return self.method != 'real' and self.gen_per_class > 0
+
+    def method_at(self, r: int) -> str:
+        "The generation method of round `r`: with no real labels, round 0 has no classifier to guide it, so it is plain text-to-image."
+        return 'random' if r == 0 else self.method
 
     def eps_at(self, r: int) -> float:
         "ε of round `r` (1-based)."
@@ -92,12 +98,16 @@ def train_round(data: ImageSet, cfg: RoundsConfig, arch: str, seed: int, device,
         loss = train_epoch(model, opt, data.images, data.labels, e, cfg.classifier.epochs, cfg.classifier.lr, cfg.classifier.batch_size, flip=flip, generator=g)
     return model.eval(), opt, loss
 
-def generate_round(gen, cfg: RoundsConfig, r: int, model: nn.Module, like: ImageSet):
-    "Round `r`'s generated images (a `Generated`), `cfg.gen_per_class` per class, from the method of `cfg` guided by `model`."
+def generate_round(gen, cfg: RoundsConfig, r: int, model: nn.Module | None, like: ImageSet):
+    "Round `r`'s generated images (a `Generated`), `cfg.gen_per_class` per class, from the method of `cfg` guided by `model` (None: round 0 without real labels)."
     C = len(like.classes)
-    ctx = EpochContext(epoch=r, epochs=cfg.rounds, n_images=cfg.gen_per_class * C, classes=like.classes, classifier=model.eval(),
+    ctx = EpochContext(epoch=r, epochs=cfg.rounds, n_images=cfg.gen_per_class * C, classes=like.classes, classifier=model and model.eval(),
                        val=like, hard=None, gen=gen, seed=cfg.seed * 1000 + r, config=cfg.train_config(r))
-    out = get_method(cfg.method).generate(ctx)
+    out = get_method(cfg.method_at(r)).generate(ctx)
+    if model is None:
+        out.records = [{**{k: v for k, v in rec.items() if k != 'epoch'}, 'round': r, 'class': like.classes[int(y)]}
+                       for rec, y in zip(out.records, out.labels)]
+        return out
     with torch.no_grad():
         from actgen.data import conform
         p = predict_proba(model, conform(out.images, like.size, like.channels))
@@ -124,7 +134,8 @@ def eval_set(cfg: RoundsConfig) -> ImageSet:
     return balanced_subset(test, cfg.test_size, seed=0) if cfg.test_size and cfg.test_size < len(test) else test
 
 def initial_indices(full: ImageSet, n: int, seed: int) -> torch.Tensor:
-    "Indices into `full` of the class-balanced initial labeled set."
+    "Indices into `full` of the class-balanced initial labeled set (none for `n` 0)."
+    if n == 0: return torch.zeros(0, dtype=torch.long)
     pos = {i: k for k, i in enumerate(full.ids)}
     return torch.tensor([pos[i] for i in balanced_subset(full, n, seed).ids], dtype=torch.long)
 
@@ -158,7 +169,7 @@ def _run_rounds(cfg, run_dir, progress, resume):
     initial = initial_indices(full, cfg.initial, cfg.seed)
     extra = load_extra(cfg.extra_data, full)
     gen = None
-    if cfg.generates and cfg.rounds > 0:
+    if cfg.generates and (cfg.rounds > 0 or cfg.initial == 0):
         from actgen.generator import load_generator
         gen = load_generator(cfg.generator_source, device=device)
         if cfg.gen.grad_checkpointing: gen.enable_gradient_checkpointing()
@@ -170,6 +181,19 @@ def _run_rounds(cfg, run_dir, progress, resume):
                         sizes=dict(train=len(full), initial=len(initial), test=len(test), extra=len(extra) if extra else 0)))
     try: return _rounds(cfg, run_dir, full, test, initial, extra, gen, arch, flip, device, progress)
     finally: lock.close()
+
+def _query_and_generate(cfg, r, model, full, labeled, gen, gset):
+    "Round `r`'s pool query (none in round 0) and generated images (in round 0 only without real labels), with their seconds."
+    t_query = t_gen = 0.0; new, out = torch.zeros(0, dtype=torch.long), None
+    lab = torch.cat(labeled)
+    if r > 0:
+        t0 = time.time(); mask = torch.ones(len(full), dtype=torch.bool); mask[lab] = False
+        new = query_pool(cfg.query, model, full.images, mask.nonzero()[:, 0], lab, cfg.query_size, cfg.seed * 1000 + r, cfg.pool_size)
+        t_query = time.time() - t0
+    if gen is not None and (r > 0 or cfg.initial == 0):
+        t0 = time.time(); out = generate_round(gen, cfg, r, model if r > 0 else None, full.subset(lab))
+        gset.add(out.images, out.labels, out.records); t_gen = time.time() - t0
+    return new, out, t_query, t_gen
 
 def _rounds(cfg, run_dir, full, test, initial, extra, gen, arch, flip, device, progress):
     gset = GeneratedSet(run_dir); labeled, rows, model, opt, start = [initial], [], None, None, 0
@@ -185,16 +209,9 @@ def _rounds(cfg, run_dir, full, test, initial, extra, gen, arch, flip, device, p
     board = RunBoard(run_dir, cfg, start, on=cfg.tensorboard)   # steps are rounds 0, 1, ...; events past the checkpoint go
     bar = tqdm(range(start, cfg.rounds + 1), desc=f'{cfg.query}+{cfg.method} rounds', disable=not progress,
                initial=start, total=cfg.rounds + 1)
+    probs = None                 # the last round's test probabilities: its reliability diagram
     for r in bar:
-        t_query = t_gen = 0.0; new, out = torch.zeros(0, dtype=torch.long), None
-        if r > 0:
-            t0 = time.time(); lab = torch.cat(labeled)
-            mask = torch.ones(len(full), dtype=torch.bool); mask[lab] = False
-            new = query_pool(cfg.query, model, full.images, mask.nonzero()[:, 0], lab, cfg.query_size, cfg.seed * 1000 + r, cfg.pool_size)
-            t_query = time.time() - t0
-            if gen is not None:
-                t0 = time.time(); out = generate_round(gen, cfg, r, model, full.subset(lab))
-                gset.add(out.images, out.labels, out.records); t_gen = time.time() - t0
+        new, out, t_query, t_gen = _query_and_generate(cfg, r, model, full, labeled, gen, gset)
         labeled = labeled + [new] if r > 0 else labeled
         real = full.subset(torch.cat(labeled))
         parts = [real] + ([gset.load(full.classes, full.size, full.channels)] if len(gset) else []) + ([extra] if extra else [])
@@ -203,19 +220,22 @@ def _rounds(cfg, run_dir, full, test, initial, extra, gen, arch, flip, device, p
         cont = cfg.retrain == 'continue' and model is not None
         model, opt, loss = train_round(data, cfg, arch, cfg.seed * 1000 + r, device, flip, model if cont else None, opt if cont else None)
         t_train = time.time() - t0
+        acc, ece, probs = accuracy_and_ece(model, test)
         recs = out.records if out is not None else []
         def mean(k):   # over the round's images that have `k` (None if none has it: the random control has no scores)
             v = [x[k] for x in recs if x.get(k) is not None]
             return round(sum(v) / len(v), 5) if v else None
         rows.append(dict(round=r, n_labeled=len(real), n_queried=len(new), n_generated=len(recs), n_generated_total=len(gset),
                          n_extra=len(extra) if extra else 0, n_train=len(data), train_loss=round(loss, 5),
-                         test_acc=round(accuracy(model, test), 5), galot_score_start=mean('score_start'), galot_score_end=mean('score_end'),
+                         test_acc=round(acc, 5), test_ece=round(ece, 5), galot_score_start=mean('score_start'), galot_score_end=mean('score_end'),
                          delta_norm=mean('delta_norm'), gen_agree=mean('guide_agrees'), gen_entropy=mean('guide_entropy'),
                          seconds_query=round(t_query, 2), seconds_generate=round(t_gen, 2), seconds_train=round(t_train, 2)))
         board.log(r, rows[-1], [x for x in gset.records if x.get('round') == r])   # before the checkpoint (06h_tensorboard)
         _save_round(run_dir, r, model, opt, rows, labeled, full, gset.records)
         bar.set_postfix(test=f"{rows[-1]['test_acc']:.3f}", labeled=len(real), gen=len(gset))
     board.close()
+    save_reliability(run_dir, predict_proba(model, test.images) if probs is None else probs, test.labels,
+                     f'{cfg.query} + {cfg.method}, round {rows[-1]["round"]}')
     save_figure(plot_rounds(rows, f'{cfg.query} + {cfg.method} on {cfg.dataset} ({cfg.initial} + {cfg.rounds} x {cfg.query_size} labels)'),
                 run_dir/'accuracy.png')
     if len(gset):

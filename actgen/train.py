@@ -25,12 +25,12 @@ from .galot import GalotConfig
 from .acquire import get_acquisition, predict_proba, select_hard_samples
 from .distributed import (Shard, barrier, broadcast_object, gather_objects, init_distributed, on_main, rank_device,
                                 sync_buffers, wrap_model)
-from .classifier import (ClassifierConfig, check_arch, accuracy, build_classifier, default_arch, make_optimizer,
+from .classifier import (ClassifierConfig, check_arch, accuracy_and_ece, build_classifier, default_arch, make_optimizer,
                                train_epoch)
 from .methods import EpochContext, GenerationMethod, get_method, merge_generated
 from .run_dir import (full_disk_guard, load_state, open_run_dir, read_run_config, resolve_device, restore_rng,
                             save_checkpoint, write_metrics)
-from .report import plot_accuracy
+from .report import plot_accuracy, save_reliability
 from .tboard import RunBoard
 
 # %% auto #0
@@ -112,6 +112,7 @@ class Run:
     opt: torch.optim.Optimizer | None = None
     shuffle: torch.Generator | None = None
     board: RunBoard | None = None
+    test_probs: torch.Tensor | None = None   # the latest evaluation's test probabilities (rank 0)
 
     @property
     def gen_epochs(self) -> int: return int(round(self.cfg.classifier.epochs * self.cfg.gen_fraction))
@@ -176,12 +177,12 @@ def _train_phase(run: Run, net, epoch: int) -> tuple[ImageSet, float, float]:
     sync_buffers(run.model, run.shard)
     return data, loss, time.time() - t0
 
-def _evaluate_phase(run: Run) -> tuple[float, float, object]:
-    "Val and test accuracy, and the hard samples of the val split (rank 0's view decides them for all ranks)."
+def _evaluate_phase(run: Run) -> tuple[float, float, float, object]:
+    "Val accuracy, test accuracy and ECE, and the hard samples of the val split (rank 0's view decides them for all ranks)."
     val_probs = broadcast_object(predict_proba(run.model, run.val.images) if run.shard.is_main else None, run.shard)
     val_acc = (val_probs.argmax(1) == run.val.labels).float().mean().item()
-    test_acc = accuracy(run.model, run.test) if run.shard.is_main else float('nan')
-    return val_acc, test_acc, select_hard_samples(val_probs, run.val.labels, run.cfg.threshold)
+    test_acc, test_ece, run.test_probs = accuracy_and_ece(run.model, run.test) if run.shard.is_main else (float('nan'),) * 2 + (None,)
+    return val_acc, test_acc, test_ece, select_hard_samples(val_probs, run.val.labels, run.cfg.threshold)
 
 def _generate_phase(run: Run, epoch: int, hard) -> tuple[int, float, str]:
     "In the generation epochs: the method's K new images, gathered from all ranks and written by rank 0."
@@ -213,9 +214,12 @@ def _record_phase(run: Run, rows: list[dict], epoch: int) -> list[dict]:
     return rows
 
 def _finish(run: Run, rows: list[dict]):
-    "The accuracy plot and a grid of the latest generated images; the lock is released."
+    "The accuracy plot, the final classifier's reliability diagram and a grid of the latest generated images; the lock is released."
     cfg = run.cfg
     save_figure(plot_accuracy(rows, f'{cfg.method} on {cfg.dataset} ({cfg.labeled} labeled)'), run.run_dir/'accuracy.png')
+    probs = run.test_probs
+    if probs is None: probs = predict_proba(run.model, run.test.images)   # a finished run resumed: no epoch evaluated now
+    save_reliability(run.run_dir, probs, run.test.labels, f'{cfg.method}, test split')
     if len(run.gset):
         g = run.gset.load(run.full.classes, run.full.size, run.full.channels); k = min(64, len(g))
         save_figure(image_grid(g.images[-k:].float() / 255, [g.classes[y] for y in g.labels[-k:].tolist()],
@@ -234,10 +238,10 @@ def _run(cfg: TrainConfig, run_dir, progress: bool, resume: bool) -> list[dict]:
                initial=start, total=cfg.classifier.epochs)
     for epoch in bar:
         data, loss, t_train = _train_phase(run, net, epoch)
-        val_acc, test_acc, hard = _evaluate_phase(run)
+        val_acc, test_acc, test_ece, hard = _evaluate_phase(run)
         n_new, t_gen, note = _generate_phase(run, epoch, hard)
         rows.append(dict(epoch=epoch + 1, train_loss=round(loss, 5), val_acc=round(val_acc, 5), test_acc=round(test_acc, 5),
-                         n_hard=len(hard), n_generated=n_new, n_generated_total=len(run.gset), n_train=len(data),
+                         test_ece=round(test_ece, 5), n_hard=len(hard), n_generated=n_new, n_generated_total=len(run.gset), n_train=len(data),
                          seconds_train=round(t_train, 2), seconds_generate=round(t_gen, 2), note=note))
         rows = _record_phase(run, rows, epoch)
         bar.set_postfix(loss=f'{loss:.3f}', val=f'{val_acc:.3f}', test=f'{rows[-1]["test_acc"]:.3f}', gen=len(run.gset))

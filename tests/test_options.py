@@ -25,7 +25,8 @@ TRAIN = {
     '--image-strength': (['0', '12.5'], ['-1', 'inf']),
     '--mask-threshold': (['0.5'], ['1', '-0.1']),
     '--grad-steps': (['0', '3'], ['-1']),
-    '--galot-eps': (['0', '0.1'], ['-0.1', 'nan']),
+    '--galot-eps': (['0.1', '0.5'], ['0', '-0.1', 'nan']),
+    '--galot-eps-mode': (['relative', 'absolute'], ['units']),
     '--galot-iters': (['1'], ['0']),
     '--clf-decode': (['full', 'classifier'], ['half']),
 }
