@@ -10,10 +10,10 @@ from pathlib import Path
 import torch
 
 from .core import ActgenError, image_grid, save_figure
-from .config import HelpFormatter, OneLineParser, add_settings, config_defaults, finite_float, run_cli, settings_from_args
+from .config import HelpFormatter, OneLineParser, add_setting, add_settings, config_defaults, finite_float, run_cli, settings_from_args
 from .methods import METHODS
 from .run_dir import prepare_run_dir, resolve_device
-from .sampler import template_problem
+from .sampler import GenerationConfig, template_problem
 from .train import TrainConfig, run_experiment, resume_experiment
 
 # %% auto #0
@@ -73,7 +73,8 @@ def generate_parser() -> argparse.ArgumentParser:
     p.add_argument('--prompts', nargs='*', default=None, help='explicit prompts instead of classes (label = prompt index)')
     p.add_argument('--n', type=int, default=8, help='images per class (or per prompt)')
     p.add_argument('--template', default='a photo of a {}', help='prompt template, {} is the class name')
-    p.add_argument('--steps', type=int, default=40, help='DDPM sampling steps')
+    p.add_argument('--steps', type=int, default=40, help='sampling steps')
+    add_setting(p, GenerationConfig, 'scheduler')
     p.add_argument('--guidance-scale', type=finite_float, default=None, help="classifier-free guidance scale s (default: the model's recommended one, else 7.5)")
     p.add_argument('--batch-size', type=int, default=64, help='images per sampling batch')
     p.add_argument('--seed', type=int, default=0, help='seed of the first image; image j uses seed+j')
@@ -83,7 +84,7 @@ def generate_parser() -> argparse.ArgumentParser:
 
 def generate_to_folder(model: str, out: Path, classes: list[str] | None = None, prompts: list[str] | None = None,
                        n: int = 8, template: str = 'a photo of a {}', steps: int = 40, guidance_scale: float | None = None,
-                       batch_size: int = 64, seed: int = 0, device: str = 'auto', progress: bool = True):
+                       batch_size: int = 64, seed: int = 0, device: str = 'auto', progress: bool = True, scheduler: str = 'ddpm'):
     "Generate `n` images per class or prompt into `out` (PNGs, manifest.jsonl, grid.png); returns the records."
     from actgen.data import make_prompt
     from actgen.genset import GeneratedSet
@@ -101,7 +102,8 @@ def generate_to_folder(model: str, out: Path, classes: list[str] | None = None, 
     seeds = [seed + j for j in range(len(all_prompts))]
     gen = load_generator(model, device=resolve_device(device))      # fails before anything is written
     out = prepare_run_dir(out, resumable=False)   # actgen_generate has no --resume
-    imgs = generate(gen, all_prompts, seeds, steps=steps, guidance_scale=guidance_scale, batch_size=batch_size, progress=progress)
+    imgs = generate(gen, all_prompts, seeds, steps=steps, guidance_scale=guidance_scale, batch_size=batch_size, progress=progress,
+                    scheduler=scheduler)
     recs = GeneratedSet(out).add(imgs, labels, [{'class': names[y], 'method': 'text-to-image', 'epoch': None, 'guide_id': None,
                                                 'seed': s, 'prompt': p, 'model': model} for y, s, p in zip(labels.tolist(), seeds, all_prompts)])
     save_figure(image_grid(imgs[:128], [names[y] for y in labels[:128].tolist()], ncols=n if n <= 16 else 16), out/'grid.png')
@@ -120,7 +122,7 @@ def _generate(argv=None):
             bad = [c for c in classes if c not in known]
             if bad: raise ActgenError(f"unknown class {bad[0]!r} for {ds}; classes are: {', '.join(known)}")
     recs = generate_to_folder(a.model, a.out, classes, a.prompts, a.n, a.template, a.steps, a.guidance_scale,
-                              a.batch_size, a.seed, a.device)
+                              a.batch_size, a.seed, a.device, scheduler=a.scheduler)
     print(f"wrote {len(recs)} images to {a.out} (manifest.jsonl, grid.png)")
     return recs
 

@@ -17,8 +17,8 @@ from .core import ActgenError
 # %% auto #0
 __all__ = ['POSITIVE', 'NON_NEGATIVE', 'cli', 'limits', 'Setting', 'settings', 'to_flat', 'from_dict', 'updated', 'Settings',
            'parse_bool', 'finite_float', 'check_settings', 'OneLineParser', 'HelpFormatter', 'argument_for',
-           'add_settings', 'settings_from_args', 'config_file_arg', 'read_config_file', 'config_defaults',
-           'quiet_libraries', 'run_cli', 'shutdown_distributed']
+           'add_settings', 'add_setting', 'settings_from_args', 'config_file_arg', 'read_config_file',
+           'config_defaults', 'quiet_libraries', 'run_cli', 'shutdown_distributed']
 
 # %% ../nbs/00b_config.ipynb #0e695a6e
 def cli(name: str) -> dict:
@@ -197,6 +197,12 @@ def add_settings(parser: argparse.ArgumentParser, cls, defaults=None, skip=(),
         if choices and s.key in choices: kw.update(choices=list(choices[s.key]), metavar=None)
         g.add_argument('--' + s.key.replace('_', '-'), **kw)
     return parser
+
+def add_setting(parser: argparse.ArgumentParser, cls, key: str):
+    "The one `--option` of the setting `key` of `cls`, for a script that takes only some of a config's settings."
+    s = next((s for s in settings(cls) if s.key == key), None)
+    if s is None: raise TypeError(f"{cls.__name__} has no setting {key!r}")
+    return parser.add_argument('--' + key.replace('_', '-'), **argument_for(s))
 
 def settings_from_args(cls, args: argparse.Namespace, defaults=None):
     "The `cls` that parsed `args` describe (options left out keep their defaults)."

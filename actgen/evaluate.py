@@ -12,11 +12,11 @@ import torch
 from tqdm.auto import tqdm
 
 from .core import ActgenError, atomic_write, default_device, image_grid, save_figure, write_json
-from .config import HelpFormatter, OneLineParser, run_cli
+from .config import HelpFormatter, OneLineParser, add_setting, run_cli
 from .imageset import ImageSet
 from .data import conform, load_dataset, make_prompt
 from .generator import load_generator, recommended_guidance_scale, resolve_model_source
-from .sampler import generate
+from .sampler import GenerationConfig, generate
 from .acquire import predict_proba
 from .classifier import accuracy, accuracy_and_ece, build_classifier, default_arch, expected_calibration_error, fit_classifier
 from .measures import _pct, diversity, knn_distances, near_copies
@@ -29,12 +29,13 @@ __all__ = ['BARS', 'generate_per_class', 'as_dataset_images', 'round_trip', 'rec
 # %% ../nbs/10_generator_eval.ipynb #fbc306f6
 def generate_per_class(gen, classes: list[str], n_per_class: int = 100, steps: int = 40, guidance_scale: float = 7.5,
                        template: str = 'a photo of a {}', seed: int = 0, batch_size: int = 100,
-                       progress: bool = False) -> tuple[torch.Tensor, torch.Tensor]:
+                       progress: bool = False, scheduler: str = 'ddpm') -> tuple[torch.Tensor, torch.Tensor]:
     "`n_per_class` images of every class (float `(N,C,H,W)` in [0,1], class-major) and their labels; image j has seed `seed*1_000_003 + j`."
     prompts = [make_prompt(c, template) for c in classes for _ in range(n_per_class)]
     labels = torch.arange(len(classes)).repeat_interleave(n_per_class)
     seeds = [seed * 1_000_003 + j for j in range(len(prompts))]
-    return generate(gen, prompts, seeds, steps=steps, guidance_scale=guidance_scale, batch_size=batch_size, progress=progress), labels
+    return generate(gen, prompts, seeds, steps=steps, guidance_scale=guidance_scale, batch_size=batch_size, progress=progress,
+                    scheduler=scheduler), labels
 
 def as_dataset_images(images: torch.Tensor, size: int, channels: int) -> torch.Tensor:
     "Generated float images as the dataset stores images: resized, converted, uint8."
@@ -114,17 +115,18 @@ def _kind(dataset: str) -> str: return dataset.partition(':')[0]
 
 def evaluate_at(gen, classifier, train: ImageSet, real: ImageSet, guidance_scale: float, n_per_class: int = 100,
                 steps: int = 40, template: str = 'a photo of a {}', seed: int = 0, batch_size: int = 100,
-                knn_k: int = 50, device=None, progress: bool = False) -> dict:
-    "Fidelity, per-class diversity and near-copy statistics of `gen` at one guidance scale."
-    classes = train.classes
-    x, y = generate_per_class(gen, classes, n_per_class, steps, guidance_scale, template, seed, batch_size, progress)
+                knn_k: int = 50, device=None, progress: bool = False, scheduler: str = 'ddpm') -> dict:
+    "Fidelity, per-class diversity and near-copy statistics of `gen` at one guidance scale, and the sampling time per image."
+    classes = train.classes; t0 = time.perf_counter()
+    x, y = generate_per_class(gen, classes, n_per_class, steps, guidance_scale, template, seed, batch_size, progress, scheduler)
+    per_image = (time.perf_counter() - t0) / len(x)
     xg = as_dataset_images(x, train.size, train.channels)
     probs = predict_proba(classifier, xg); pred = probs.argmax(1)
     per_class = {c: round((pred[y == i] == i).float().mean().item(), 4) for i, c in enumerate(classes)}
     div = diversity(xg, y, real.images, real.labels, classes)
     knn = knn_distances(xg, train.images, knn_k, device=device)
     copies = near_copies(knn)
-    return dict(guidance_scale=guidance_scale, fidelity=round((pred == y).float().mean().item(), 4), fidelity_per_class=per_class,
+    return dict(guidance_scale=guidance_scale, seconds_per_image=round(per_image, 4), fidelity=round((pred == y).float().mean().item(), 4), fidelity_per_class=per_class,
                 ece=round(expected_calibration_error(probs, y), 4),   # the reference's confidence against the prompted classes
                 diversity=div, min_diversity_ratio=min(d['ratio'] for d in div.values()),
                 nn_distance_generated=_pct(knn[:, 0]), near_copies=int(copies.sum()),
@@ -168,7 +170,7 @@ def evaluate_generator(model: str = 'embedded:fashion-mnist', # the generator: e
                        speed: bool | None = None,         # run the CPU speed benchmark (default: for fashion-mnist)
                        device=None, seed: int = 0, batch_size: int = 100, out: str | Path | None = None,
                        grid: str | Path | None = None,    # save a PNG grid of generated images per class here
-                       progress: bool = True, fit_fn=None) -> dict:
+                       progress: bool = True, fit_fn=None, scheduler: str = 'ddpm') -> dict:
     "Measure all bars of a generator on `dataset` and return (and optionally write as JSON) the report."
     device = torch.device(device) if device not in (None, 'auto') else default_device()
     t0 = time.time()
@@ -183,7 +185,7 @@ def evaluate_generator(model: str = 'embedded:fashion-mnist', # the generator: e
     if guidance_scale is None: guidance_scale = recommended_guidance_scale(gen.name)
     # near-copy statistics of real test images against the training split, for scale
     real_knn = knn_distances(real.images, train.images, 50, device=device)
-    report = dict(model=model, dataset=dataset, device=str(device), steps=steps, n_per_class=n_per_class, template=template,
+    report = dict(model=model, dataset=dataset, device=str(device), steps=steps, scheduler=scheduler, n_per_class=n_per_class, template=template,
                   classifier=dict(arch=default_arch(train) if classifier_arch in (None, 'auto') else classifier_arch,
                                   epochs=classifier_epochs, test_accuracy=round(test_acc, 4), test_ece=round(test_ece, 4),
                                   test_images=len(test)),
@@ -192,7 +194,8 @@ def evaluate_generator(model: str = 'embedded:fashion-mnist', # the generator: e
     report.update(_autoencoder_ceiling(gen, real, clf))
     runs = []
     for s in [guidance_scale] + [s for s in sweep if s != guidance_scale]:
-        r = evaluate_at(gen, clf, train, real, s, n_per_class, steps, template, seed, batch_size, device=device, progress=progress)
+        r = evaluate_at(gen, clf, train, real, s, n_per_class, steps, template, seed, batch_size, device=device, progress=progress,
+                        scheduler=scheduler)
         if progress: print(f"guidance {s}: fidelity {r['fidelity']:.4f}, min diversity ratio {r['min_diversity_ratio']:.3f}, "
                            f"near-copies {r['near_copies']}", flush=True)
         runs.append(r)
@@ -222,7 +225,7 @@ def save_class_grid(images: torch.Tensor, labels: torch.Tensor, classes: list[st
 # %% ../nbs/10_generator_eval.ipynb #c8deab43
 def format_report(r: dict) -> str:
     "The report as text: PASS/FAIL per bar, then per-class numbers and nearest-neighbour distances."
-    L = [f"generator {r['model']} on {r['dataset']}: {r['n_per_class']} images per class, {r['steps']} steps, "
+    L = [f"generator {r['model']} on {r['dataset']}: {r['n_per_class']} images per class, {r['steps']} steps ({r.get('scheduler', 'ddpm')}), "
          f"guidance {r['guidance_scale']}, template '{r['template']}' ({r['device']})",
          f"reference classifier {r['classifier']['arch']} ({r['classifier']['epochs']} epochs on the real training split): "
          f"test accuracy {r['classifier']['test_accuracy']:.4f} (ECE {r['classifier'].get('test_ece', float('nan')):.4f}) "
@@ -254,7 +257,8 @@ def eval_parser() -> argparse.ArgumentParser:
     p.add_argument('--model', default='embedded:fashion-mnist', help='the generator: embedded:NAME, a diffusers folder, or a hub id')
     p.add_argument('--dataset', default='fashion-mnist', help='its dataset: fashion-mnist, cifar10, cifar10:PATH, digits, folder:PATH')
     p.add_argument('--n-per-class', type=int, default=100, help='generated images per class')
-    p.add_argument('--steps', type=int, default=40, help='DDPM steps')
+    p.add_argument('--steps', type=int, default=40, help='sampling steps')
+    add_setting(p, GenerationConfig, 'scheduler')
     p.add_argument('--guidance-scale', type=float, default=None, help="guidance scale (default: the model's recommended one, else 7.5)")
     p.add_argument('--sweep', default='', help='comma-separated further guidance scales to measure, e.g. 2,3,5')
     p.add_argument('--template', default='a photo of a {}', help='prompt template, {} is the class name')
@@ -295,7 +299,8 @@ def _eval(argv=None):
     out = a.out or Path(f"generator-eval-{a.dataset.replace(':', '_').replace('/', '_')}.json")
     r = evaluate_generator(a.model, a.dataset, a.n_per_class, a.steps, a.guidance_scale, sweep, a.template, a.classifier_arch,
                            a.classifier_epochs, a.classifier_cache, speed={'auto': None, 'yes': True, 'no': False}[a.speed],
-                           device=a.device, seed=a.seed, batch_size=a.batch_size, out=out, grid=a.grid, progress=not a.quiet)
+                           device=a.device, seed=a.seed, batch_size=a.batch_size, out=out, grid=a.grid, progress=not a.quiet,
+                           scheduler=a.scheduler)
     print(format_report(r)); print(f"report: {out}")
     if not all(b['passed'] for b in r['bars'].values()): sys.exit(1)
     return r

@@ -218,7 +218,7 @@ def galot_embedding(session: ExploreSession, p: ExploreParams, prompt: str,
                                   n_samples=min(q.samples, g.batch_size), tokens=q.tokens,
                                   class_name=session.classes[p.class_idx], flow=q.flow, steps=g.steps,
                                   guidance_scale=g.guidance_scale, size=session.val.size, channels=session.val.channels,
-                                  seed=p.seed, decode=g.clf_decode)
+                                  seed=p.seed, decode=g.clf_decode, scheduler=g.scheduler)
 
 # %% ../nbs/12_explore_session.ipynb #93fe64a7
 @dataclass
@@ -277,7 +277,8 @@ def run_generation(session: ExploreSession, p: ExploreParams,
     weight = (lambda i: image_guidance_weight(i, p.actgen.image_strength).item()) if p.mode == 'actgen' else (lambda i: 1.0)
     rec = MaskRecorder(weight)
     rep = StepReporter((lambda d, n: on_step(d, n, 'sampling')) if on_step else None, on_preview, preview_interval)
-    r = sample(gen, cond, unc, g.steps, g.guidance_scale, seeds=seeds, callbacks=[StopOnFlag(stop), *cbs, rec, rep])
+    r = sample(gen, cond, unc, g.steps, g.guidance_scale, seeds=seeds, callbacks=[StopOnFlag(stop), *cbs, rec, rep],
+               scheduler=g.scheduler)
     finish = partial(_result, session, p, guide, gi, t0, mask=rec.mask, scores=scores)
     if rep.done == g.steps: return finish(r.images, r.latents, rep.done, stopped=False)
     if r.state.pred_x0 is None: return finish()

@@ -12,12 +12,13 @@ from torch.utils.checkpoint import checkpoint
 
 from .core import ActgenError
 from .config import POSITIVE, cli, limits
-from .sampler import SamplerCallback, sample, predict_x0, ddpm_coefficients
+from .sampler import SCHEDULERS, VP, SamplerCallback, sample, predict_x0, step_latents
 from .acquire import get_acquisition
 from .guidance import DECODES, noise_grad_in_cond
 
 # %% auto #0
-__all__ = ['GalotConfig', 'RecordTail', 'acquisition_and_grad', 'token_mask', 'project', 'EmbeddingResult', 'optimize_embedding']
+__all__ = ['GalotConfig', 'RecordTail', 'flow_schedulers', 'acquisition_and_grad', 'token_mask', 'project', 'EmbeddingResult',
+           'optimize_embedding']
 
 # %% ../nbs/05b_galot.ipynb #bce81cae
 @dataclass
@@ -34,8 +35,8 @@ class GalotConfig:
 
 # %% ../nbs/05b_galot.ipynb #e254cef0
 class RecordTail(SamplerCallback):
-    "Record the latents entering step `n - k` and the noises of the last `k` steps, then stop sampling."
-    def __init__(self, k: int): self.k, self.noises = k, []
+    "Record the latents entering step `n - k`, then stop sampling (the scheduler and the generators are left where the replay goes on)."
+    def __init__(self, k: int): self.k = k
     def before_step(self, s):
         if s.i == s.n_steps - self.k: self.x_start = s.latents.clone(); s.stop = True
 
@@ -44,10 +45,15 @@ def _score(gen, latents, labels, classifier, acq, size, channels, decode='full')
     imgs = gen.decode_latents(latents, size if decode == 'classifier' else None)
     return acq(classifier(conform(imgs, size, channels)), labels)
 
+def flow_schedulers(flow: str) -> tuple:
+    "The schedulers a gradient `flow` works with: per-step reads x0 from each step's noise prediction (VP latents); the others replay steps with any scheduler's own step."
+    return VP if flow == 'per-step' else SCHEDULERS
+
 def acquisition_and_grad(gen, cond, uncond, labels, seeds, classifier, acquisition: str = 'entropy',
                          flow: str = 'last', k: int = 1, steps: int = 40, guidance_scale: float = 7.5,
                          size: int | None = None, channels: int | None = None,
-                         decode: str = 'full') -> tuple[torch.Tensor, torch.Tensor]:  # or 'classifier': decode at `size`
+                         decode: str = 'full',   # or 'classifier': decode at `size`
+                         scheduler: str = 'ddpm') -> tuple[torch.Tensor, torch.Tensor]:
     "Acquisition scores `(B,)` of the images sampled from `cond`, and their gradient w.r.t. `cond`, by the chosen flow."
     acq = get_acquisition(acquisition); labels = torch.as_tensor(labels, device=gen.device)
     if decode not in DECODES: raise ActgenError(f"decode must be one of {', '.join(DECODES)}, got {decode!r}")
@@ -55,6 +61,7 @@ def acquisition_and_grad(gen, cond, uncond, labels, seeds, classifier, acquisiti
     if flow == 'per-step':
         grads = []
         class PerStep(SamplerCallback):
+            schedulers = flow_schedulers('per-step')
             def before_step(self, s):     # the step's own pass, with gradients in its conditional half, takes the step too
                 with torch.enable_grad():
                     c = s.cond.detach().requires_grad_(True)
@@ -62,24 +69,21 @@ def acquisition_and_grad(gen, cond, uncond, labels, seeds, classifier, acquisiti
                     x0 = predict_x0(s.scheduler, eps, s.latents, s.t)
                     g, = torch.autograd.grad(_score(gen, x0, labels, classifier, acq, size, channels, decode).sum(), c)
                 grads.append(g)
-        r = sample(gen, cond, uncond, steps, guidance_scale, seeds=seeds, callbacks=[PerStep()], decode=False)
+        r = sample(gen, cond, uncond, steps, guidance_scale, seeds=seeds, callbacks=[PerStep()], decode=False, scheduler=scheduler)
         with torch.no_grad(): score = _score(gen, r.latents, labels, classifier, acq, size, channels, decode)
         return score, torch.stack(grads).sum(0)
     if flow not in ('last', 'last-k'): raise ActgenError(f"unknown gradient flow {flow!r}; use last, last-k or per-step")
     k = 1 if flow == 'last' else k
     if not 1 <= k <= steps: raise ActgenError(f"k must be between 1 and the number of steps, got {k}")
     rec = RecordTail(k)
-    r = sample(gen, cond, uncond, steps, guidance_scale, seeds=seeds, callbacks=[rec], decode=False)
-    s = r.state; from diffusers.utils.torch_utils import randn_tensor
+    s = sample(gen, cond, uncond, steps, guidance_scale, seeds=seeds, callbacks=[rec], decode=False, scheduler=scheduler).state
     with torch.enable_grad():
         c = cond.detach().to(gen.device, gen.dtype).requires_grad_(True)
         x = rec.x_start
         for t in s.timesteps[-k:]:
             eps = checkpoint(lambda x, c, t=t: s.predict_noise(latents=x, cond=c, t=t), x, c, use_reentrant=False) if k > 1 \
                 else s.predict_noise(latents=x, cond=c, t=t)
-            _, cx0, cxt, sig = ddpm_coefficients(s.scheduler, t)
-            mean = cx0 * predict_x0(s.scheduler, eps, x, t) + cxt * x
-            x = mean + sig * randn_tensor(x.shape, generator=s.generators, device=x.device, dtype=x.dtype) if t > 0 else mean
+            x, _, _ = step_latents(s, eps, x, t)     # the scheduler's step (a multistep solver's history included), differentiable
         score = _score(gen, x, labels, classifier, acq, size, channels, decode)
         g, = torch.autograd.grad(score.sum(), c)
     return score.detach(), g
@@ -121,7 +125,8 @@ def optimize_embedding(gen, prompt: str, label: int, classifier,
                        flow: str = GalotConfig.flow, k: int = 1, steps: int = 40, guidance_scale: float = 7.5,
                        size: int | None = None, channels: int | None = None, seed: int = 0,
                        decode: str = 'full',         # x0 for the classifier: full decode, or at its input size ('classifier')
-                       like: EmbeddingResult | None = None) -> EmbeddingResult:  # random control: match this result's norm
+                       like: EmbeddingResult | None = None,  # random control: match this result's norm
+                       scheduler: str = 'ddpm') -> EmbeddingResult:   # the sampler's scheduler (see `flow_schedulers`)
     "GALOT: projected normalised gradient ascent of the acquisition over δ in an ε-ball around the prompt's embedding."
     if norm not in ('l2', 'linf'): raise ActgenError(f"norm must be l2 or linf, got {norm!r}")
     with torch.no_grad(): c0 = gen.encode_prompts([prompt]); unc = gen.encode_prompts([''])
@@ -142,7 +147,7 @@ def optimize_embedding(gen, prompt: str, label: int, classifier,
     for it in range(n_iter + 1):
         cond = (c0 + delta).expand(n_samples, -1, -1)
         score, grad = acquisition_and_grad(gen, cond, unc, labels, seeds, classifier, acquisition, flow, k, steps,
-                                           guidance_scale, size, channels, decode)
+                                           guidance_scale, size, channels, decode, scheduler)
         scores.append(score.mean().item())
         if it == n_iter: break
         gsum = grad.sum(0, keepdim=True) * m        # averaged over the sampled images (the scale does not matter)

@@ -15,7 +15,7 @@ import torch.nn.functional as F
 
 from .core import ActgenError, atomic_write
 from .config import NON_NEGATIVE, POSITIVE, limits
-from .sampler import Decode, SamplerCallback, predict_x0
+from .sampler import POSTERIOR, VP, Decode, SamplerCallback, predict_x0
 from .attention import AttentionMask, capture_paused
 
 # %% auto #0
@@ -52,6 +52,7 @@ def confidence_to_strength(conf: torch.Tensor, L: float = 30., k: float = 10., u
 class ImageGuidance(SamplerCallback):
     "Pull each sample toward its guide image's latent (IG); with `use_mask`, only inside the attention mask (AIG)."
     order = 10
+    schedulers = POSTERIOR    # the guide chain is built from the DDPM step's coefficients and noise
     def __init__(self, guide_latents: torch.Tensor,     # `(B, C, h, w)`: `gen.encode_images(guides)`
                  strength: float | torch.Tensor = ActGenConfig.image_strength, # i, or one per image (see `confidence_to_strength`)
                  use_mask: bool = True,                 # read `s.extra['mask']` (from `AttentionMask`)
@@ -154,6 +155,7 @@ class GradientGuidance(SamplerCallback):
     step's noise and L; the moved embedding is the next step's. `'same'` spends one more pass per guided step on a
     separate L and uses the moved embedding in the step that measured it."""
     order = 5
+    schedulers = VP           # x0 from the step's noise prediction (`predict_x0`)
     def __init__(self, labels, bank: MemoryBank | None = None, classifier=None,
                  size: int | None = None, channels: int | None = None,   # the classifier's input
                  adv_mask: torch.Tensor | None = None,                   # which images use L_adv (curriculum)
@@ -221,6 +223,7 @@ class GradientGuidance(SamplerCallback):
 class DecodeGradientProbe(SamplerCallback):
     "In the first `n_steps` steps, the cosine between the adversarial gradient on the embedding through the full decode and through the decode at `size`."
     order = 4
+    schedulers = VP
     def __init__(self, labels, classifier, size: int, channels: int, n_steps: int = 10):
         self.labels, self.clf, self.size, self.channels, self.n_steps = torch.as_tensor(labels), classifier, size, channels, n_steps
         self.cosines = []     # one `(B,)` tensor per probed step

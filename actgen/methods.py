@@ -16,11 +16,12 @@ from .imageset import ImageSet
 from .data import make_prompt
 from .distributed import SINGLE, Shard
 from .classifier import focal_loss, weighted_ce
+from .sampler import SCHEDULERS
 
 # %% auto #0
-__all__ = ['METHODS', 'EpochContext', 'Generated', 'merge_generated', 'GenerationMethod', 'RealOnly', 'RandomTextToImage',
-           'ActGenMethod', 'ImageGuidanceOnly', 'AttentiveImageGuidance', 'AIGContrastive', 'AIGContrastiveAdversarial',
-           'GalotMethod', 'GalotRandom', 'FocalLoss', 'WeightedCE', 'get_method']
+__all__ = ['METHODS', 'EpochContext', 'Generated', 'merge_generated', 'GenerationMethod', 'check_scheduler', 'RealOnly',
+           'RandomTextToImage', 'ActGenMethod', 'ImageGuidanceOnly', 'AttentiveImageGuidance', 'AIGContrastive',
+           'AIGContrastiveAdversarial', 'GalotMethod', 'GalotRandom', 'FocalLoss', 'WeightedCE', 'get_method']
 
 # %% ../nbs/06d_methods.ipynb #edad5516
 @dataclass
@@ -69,6 +70,14 @@ class GenerationMethod:
     def after_generate(self, out: Generated, ctx: EpochContext): pass   # sees all ranks' images, in index order
     def state_dict(self) -> dict: return {}          # what a checkpoint must keep to resume the method
     def load_state_dict(self, state: dict): pass
+    def schedulers_for(self, cfg) -> tuple: return SCHEDULERS   # the sampler's schedulers it works with under the run's settings
+
+def check_scheduler(method: GenerationMethod, cfg):
+    "Raise ActgenError when `cfg.gen.scheduler` is not one `method` works with (checked with the settings, before anything is written)."
+    ok = method.schedulers_for(cfg)
+    if cfg.gen.scheduler not in ok:
+        raise ActgenError(f"--method {method.name} works only with --scheduler {', '.join(ok)}, not {cfg.gen.scheduler}")
+    return method
 
 class RealOnly(GenerationMethod):
     "The baseline: train on real images only."
@@ -87,7 +96,7 @@ class RandomTextToImage(GenerationMethod):
         prompts = [make_prompt(ctx.classes[y], cfg.gen.template) for y in labels.tolist()]
         seeds = [ctx.seed * 100_003 + j for j in mine]
         imgs = generate(ctx.gen, prompts, seeds, steps=cfg.gen.steps, guidance_scale=cfg.gen.guidance_scale,
-                        batch_size=cfg.gen.batch_size, progress=False)
+                        batch_size=cfg.gen.batch_size, progress=False, scheduler=cfg.gen.scheduler)
         recs = [dict(method=self.name, epoch=ctx.epoch, guide_id=None, seed=s, prompt=p) for s, p in zip(seeds, prompts)]
         return Generated(imgs, labels, recs, mine)
 
@@ -96,6 +105,10 @@ class ActGenMethod(GenerationMethod):
     "ActGen: hard-sample-guided generation (attentive image guidance + gradient guidance)."
     name, mask, contra, adv = 'actgen', True, True, True
     def __init__(self): self.bank = None
+
+    def schedulers_for(self, cfg) -> tuple:
+        from actgen.guidance import ImageGuidance
+        return ImageGuidance.schedulers        # its guide chain follows the DDPM posterior
 
     def _bank(self, ctx):
         from actgen.guidance import MemoryBank
@@ -140,7 +153,8 @@ class ActGenMethod(GenerationMethod):
         seeds = [ctx.seed * 100_003 + j for j in mine]
         self._guidance = []
         imgs = generate(ctx.gen, prompts, seeds, steps=cfg.gen.steps, guidance_scale=cfg.gen.guidance_scale, batch_size=cfg.gen.batch_size,
-                        callbacks_for=lambda sl: self.callbacks(ctx, prompts, labels, guides, adv, seeds, sl), progress=False)
+                        callbacks_for=lambda sl: self.callbacks(ctx, prompts, labels, guides, adv, seeds, sl), progress=False,
+                        scheduler=cfg.gen.scheduler)
         recs = [dict(method=self.name, epoch=ctx.epoch, guide_id=ctx.val.ids[i], seed=s, prompt=p)
                 for i, s, p in zip(pick.tolist(), seeds, prompts)]
         # a batch retried after running out of memory leaves an unfinished guidance behind: keep the finished ones
@@ -159,6 +173,10 @@ class AIGContrastiveAdversarial(ActGenMethod):  name, mask, contra, adv = 'aig+c
 class GalotMethod(GenerationMethod):
     "GALOT: images from class embeddings optimised for an acquisition function, labelled by the prompt's class."
     name = 'galot'
+    def schedulers_for(self, cfg) -> tuple:
+        from actgen.galot import flow_schedulers
+        return flow_schedulers(cfg.galot.flow)
+
     def generate(self, ctx):
         import copy
         from actgen.galot import optimize_embedding
@@ -177,9 +195,10 @@ class GalotMethod(GenerationMethod):
                                      n_samples=cfg.galot.samples, tokens=cfg.galot.tokens, class_name=ctx.classes[y],
                                      flow=cfg.galot.flow, steps=cfg.gen.steps, guidance_scale=cfg.gen.guidance_scale,
                                      size=ctx.val.size, channels=ctx.val.channels, seed=ctx.seed * 31 + y,
-                                     decode=cfg.gen.clf_decode)
+                                     decode=cfg.gen.clf_decode, scheduler=cfg.gen.scheduler)
             n = int(per[y]); seeds = [ctx.seed * 100_003 + 1000 * y + j for j in range(n)]
-            imgs.append(sample(gen, res.cond.expand(n, -1, -1), unc, cfg.gen.steps, cfg.gen.guidance_scale, seeds=seeds).images.cpu())
+            imgs.append(sample(gen, res.cond.expand(n, -1, -1), unc, cfg.gen.steps, cfg.gen.guidance_scale, seeds=seeds,
+                               scheduler=cfg.gen.scheduler).images.cpu())
             labels += [y] * n; index += list(range(start[y], start[y] + n))
             recs += [dict(method=self.name, epoch=ctx.epoch, guide_id=None, seed=sd, prompt=prompt, acquisition=acq,
                           delta_norm=round(res.delta.norm().item(), 5), score_start=res.scores[0] if res.scores else None,

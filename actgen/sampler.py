@@ -7,7 +7,7 @@ from __future__ import annotations
 import warnings
 from contextlib import ExitStack
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Literal, get_args
 
 import torch
 from tqdm.auto import tqdm
@@ -17,13 +17,35 @@ from .config import POSITIVE, cli, limits
 from .generator import Generator, recommended_guidance_scale
 
 # %% auto #0
-__all__ = ['Decode', 'SamplerCallback', 'run_callbacks', 'SamplerState', 'ddpm_coefficients', 'predict_x0', 'SampleResult',
+__all__ = ['SchedulerName', 'SCHEDULERS', 'POSTERIOR', 'VP', 'Decode', 'make_scheduler', 'SamplerCallback', 'run_callbacks',
+           'check_schedulers', 'SamplerState', 'ddpm_coefficients', 'predict_x0', 'step_latents', 'SampleResult',
            'sample', 'template_problem', 'GenerationConfig', 'generate']
+
+# %% ../nbs/03_sampler.ipynb #3ab1e6fb
+SchedulerName = Literal['ddpm', 'ddim', 'dpm-solver++', 'euler']
+SCHEDULERS = get_args(SchedulerName)
+POSTERIOR = ('ddpm',)                    # for callbacks that read the DDPM posterior: s.coef_x0, s.coef_xt, s.sigma, s.noise
+VP = ('ddpm', 'ddim', 'dpm-solver++')    # x_t = sqrt(a_t) x0 + sqrt(1 - a_t) eps at integer timesteps: `predict_x0` holds
+
+def make_scheduler(gen, name: str = 'ddpm', steps: int | None = None):
+    "A new scheduler `name` (one of SCHEDULERS) with the generator's betas and timestep spacing, set to `steps` steps on the generator's device."
+    from diffusers import DDIMScheduler, DDPMScheduler, DPMSolverMultistepScheduler, EulerDiscreteScheduler
+    kinds = {'ddpm': (DDPMScheduler, {}), 'ddim': (DDIMScheduler, {}), 'euler': (EulerDiscreteScheduler, {}),
+             'dpm-solver++': (DPMSolverMultistepScheduler, dict(algorithm_type='dpmsolver++'))}
+    if name not in kinds: raise ActgenError(f"unknown scheduler {name!r}; choose one of {', '.join(SCHEDULERS)}")
+    cls, kw = kinds[name]
+    sched = cls.from_config(gen.scheduler.config, **kw)
+    if steps is not None:
+        with warnings.catch_warnings():   # diffusers' solvers call np.array on a tensor (a numpy 2 deprecation): not ours to mend
+            warnings.filterwarnings('ignore', message='__array__ implementation', category=DeprecationWarning)
+            sched.set_timesteps(steps, device=gen.device)
+    return sched
 
 # %% ../nbs/03_sampler.ipynb #c4c9197c
 class SamplerCallback:
     "Base class of sampler callbacks: override any of the hooks; lower `order` runs first."
     order = 0
+    schedulers = SCHEDULERS    # the schedulers it works with (POSTERIOR, VP: see above)
     def before_sampling(self, s): pass
     def before_step(self, s): pass
     def after_noise_pred(self, s): pass
@@ -33,6 +55,13 @@ class SamplerCallback:
 def run_callbacks(cbs, hook: str, state):
     "Call `hook` on each callback in ascending `order`."
     for cb in sorted(cbs, key=lambda c: getattr(c, 'order', 0)): getattr(cb, hook)(state)
+
+def check_schedulers(cbs, name: str):
+    "Raise ActgenError naming the first callback that does not work with the scheduler `name`, and the ones it works with."
+    for cb in cbs:
+        ok = getattr(cb, 'schedulers', SCHEDULERS)
+        if name not in ok:
+            raise ActgenError(f"{type(cb).__name__} works only with the {', '.join(ok)} scheduler{'s' if len(ok) > 1 else ''}, not {name}")
 
 # %% ../nbs/03_sampler.ipynb #9c2bd2bd
 @dataclass(eq=False)
@@ -46,14 +75,15 @@ class SamplerState:
     guidance_scale: float
     generators: list                      # one torch.Generator per image
     timesteps: torch.Tensor
+    kind: str = 'ddpm'                    # the scheduler's name (one of SCHEDULERS)
     i: int = 0                            # step index, 0 = the noisiest
     t: torch.Tensor | None = None         # the model timestep of step i
     noise_pred: torch.Tensor | None = None  # set in before_step, it is the step's prediction: the sampler makes no pass
     pred_x0: torch.Tensor | None = None
     noise: torch.Tensor | None = None     # z drawn for this step (None at the last step)
-    coef_x0: torch.Tensor | float = 0.0   # x_{t-1} = coef_x0 * x0 + coef_xt * x_t + sigma * z
-    coef_xt: torch.Tensor | float = 0.0
-    sigma: torch.Tensor | float = 0.0
+    coef_x0: torch.Tensor | float | None = 0.0   # x_{t-1} = coef_x0 * x0 + coef_xt * x_t + sigma * z (DDPM; None with another scheduler)
+    coef_xt: torch.Tensor | float | None = 0.0
+    sigma: torch.Tensor | float | None = 0.0
     stop: bool = False
     extra: dict = field(default_factory=dict)  # scratch space shared between callbacks
 
@@ -103,6 +133,20 @@ def predict_x0(scheduler, model_output, x_t, t) -> torch.Tensor:
     elif scheduler.config.clip_sample: x0 = x0.clamp(-scheduler.config.clip_sample_range, scheduler.config.clip_sample_range)
     return x0
 
+def step_latents(s, eps: torch.Tensor, x: torch.Tensor, t) -> tuple:
+    "One step of `s`'s scheduler from `x` at `t` given the noise prediction `eps` (differentiable): `(x_prev, x0, z)`; DDPM also leaves its coefficients on `s`."
+    from diffusers.utils.torch_utils import randn_tensor
+    if s.kind == 'ddpm':       # our own posterior step, eq. 5
+        _, s.coef_x0, s.coef_xt, s.sigma = ddpm_coefficients(s.scheduler, t)
+        x0 = predict_x0(s.scheduler, eps, x, t)
+        mean = s.coef_x0 * x0 + s.coef_xt * x
+        z = randn_tensor(x.shape, generator=s.generators, device=x.device, dtype=eps.dtype) if t > 0 else None
+        return (mean + s.sigma * z if z is not None else mean), x0, z
+    out = s.scheduler.step(eps, t, x, generator=s.generators)   # a solver's own step (Euler draws, and with s_churn=0 ignores, noise)
+    x0 = getattr(out, 'pred_original_sample', None)
+    if x0 is None and s.kind in VP: x0 = predict_x0(s.scheduler, eps, x, t)   # DPM-Solver++ does not return it
+    return out.prev_sample, x0, None
+
 # %% ../nbs/03_sampler.ipynb #597447a2
 @dataclass
 class SampleResult:
@@ -113,29 +157,30 @@ class SampleResult:
 def sample(gen: Generator,
            cond: torch.Tensor,                  # conditional text embeddings `(B, L, D)`
            uncond: torch.Tensor | None = None,  # unconditional embeddings `(B or 1, L, D)`; None: no CFG
-           steps: int = 40,                     # DDPM steps
+           steps: int = 40,                     # sampling steps
            guidance_scale: float | None = 7.5,  # classifier-free guidance scale s; None: the model's recommended one
            seeds=None,                          # one int per image (default 0..B-1)
            generators: list | None = None,      # or ready torch.Generators, one per image
            callbacks=(),                        # SamplerCallback objects
-           latents: torch.Tensor | None = None, # start from these instead of fresh noise
+           latents: torch.Tensor | None = None, # start from these (at the first timestep, in the scheduler's scale) instead of fresh noise
            decode: bool = True,                 # decode the final latents to images
-           progress: bool = False) -> SampleResult:
-    "Sample a batch with DDPM and classifier-free guidance, calling `callbacks` at every step."
-    from diffusers import DDPMScheduler
+           progress: bool = False,
+           scheduler: SchedulerName = 'ddpm') -> SampleResult:   # one of SCHEDULERS
+    "Sample a batch with classifier-free guidance and the scheduler `scheduler`, calling `callbacks` at every step."
     from diffusers.utils.torch_utils import randn_tensor
     if steps < 1: raise ActgenError(f"steps must be positive, got {steps}")
     if guidance_scale is None: guidance_scale = recommended_guidance_scale(gen.name)   # e.g. a TrainConfig's default
     B = cond.shape[0]; dev = gen.device
     if generators is None: generators = image_generators(range(B) if seeds is None else seeds)
     if len(generators) != B: raise ActgenError(f"{len(generators)} generators for {B} images")
-    sched = DDPMScheduler.from_config(gen.scheduler.config)   # our own copy: set_timesteps mutates it
-    sched.set_timesteps(steps, device=dev)
+    sched = make_scheduler(gen, scheduler, steps)   # our own copy: set_timesteps mutates it
+    check_schedulers(callbacks, scheduler)
     if uncond is not None and uncond.shape[0] != B: uncond = uncond.expand(B, -1, -1)
     if latents is None:
         latents = randn_tensor((B, *gen.latent_shape), generator=generators, device=dev, dtype=gen.dtype) * sched.init_noise_sigma
     s = SamplerState(gen, sched, latents, cond.to(dev, gen.dtype), None if uncond is None else uncond.to(dev, gen.dtype),
-                     guidance_scale, generators, sched.timesteps)
+                     guidance_scale, generators, sched.timesteps, scheduler)
+    if scheduler != 'ddpm': s.coef_x0 = s.coef_xt = s.sigma = None   # no posterior to read
     with ExitStack() as stack:
         for cb in callbacks:
             if hasattr(cb, '__enter__'): stack.enter_context(cb)
@@ -147,11 +192,7 @@ def sample(gen: Generator,
             if s.noise_pred is None:                       # a before_step callback may have made the step's pass itself
                 with torch.no_grad(): s.noise_pred = s.predict_noise()
             run_callbacks(callbacks, 'after_noise_pred', s)
-            _, s.coef_x0, s.coef_xt, s.sigma = ddpm_coefficients(sched, t)
-            s.pred_x0 = predict_x0(sched, s.noise_pred, s.latents, t)
-            mean = s.coef_x0 * s.pred_x0 + s.coef_xt * s.latents
-            s.noise = randn_tensor(s.latents.shape, generator=generators, device=dev, dtype=s.noise_pred.dtype) if t > 0 else None
-            s.latents = mean + s.sigma * s.noise if s.noise is not None else mean
+            s.latents, s.pred_x0, s.noise = step_latents(s, s.noise_pred, s.latents, t)
             run_callbacks(callbacks, 'after_step', s)
             if s.stop: break
         run_callbacks(callbacks, 'after_sampling', s)
@@ -173,7 +214,8 @@ def template_problem(template: str) -> str | None:
 class GenerationConfig:
     "How images are sampled: the model, the loop, the prompt."
     generator: str = 'auto'              # text-to-image model: embedded:NAME, a diffusers folder, a hub id, or auto (= embedded:<dataset>)
-    steps: int = field(default=40, metadata=POSITIVE)                      # DDPM sampling steps
+    steps: int = field(default=40, metadata=POSITIVE)                      # sampling steps (UNet passes, twice with CFG)
+    scheduler: SchedulerName = 'ddpm'    # sampling scheduler: ddpm (every method), or ddim, dpm-solver++, euler (methods that do not follow the DDPM posterior: random, galot)
     guidance_scale: float | None = field(default=None, metadata=limits(0))  # classifier-free guidance scale s (default: the generator's recommended one, from its actgen.json, else 7.5)
     batch_size: int = field(default=64, metadata=cli('gen_batch_size') | POSITIVE)  # images per sampling batch
     template: str = field(default='a photo of a {}', metadata=limits(check=template_problem))    # prompt template, {} is the class name
@@ -191,7 +233,8 @@ def generate(gen: Generator,
              steps: int = 40, guidance_scale: float = 7.5,
              batch_size: int = 64,      # images per UNet batch (CFG doubles it)
              callbacks_for=None,        # optional function(batch_index_slice) -> callbacks for that batch
-             progress: bool = True) -> torch.Tensor:
+             progress: bool = True,
+             scheduler: SchedulerName = 'ddpm') -> torch.Tensor:
     "Text-to-image: float images `(N, C, H, W)` in [0,1]."
     seeds = list(range(len(prompts))) if seeds is None else list(seeds)
     if len(seeds) != len(prompts): raise ActgenError(f"{len(seeds)} seeds for {len(prompts)} prompts")
@@ -203,7 +246,7 @@ def generate(gen: Generator,
         try:
             with torch.no_grad(): cond = gen.encode_prompts(prompts[sl])
             cbs = callbacks_for(sl) if callbacks_for else ()
-            out.append(sample(gen, cond, uncond, steps, guidance_scale, seeds=seeds[sl], callbacks=cbs).images.cpu())
+            out.append(sample(gen, cond, uncond, steps, guidance_scale, seeds=seeds[sl], callbacks=cbs, scheduler=scheduler).images.cpu())
         except torch.cuda.OutOfMemoryError:
             if batch_size == 1: raise
             batch_size //= 2; torch.cuda.empty_cache()

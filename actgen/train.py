@@ -27,7 +27,7 @@ from .distributed import (Shard, barrier, broadcast_object, gather_objects, init
                                 sync_buffers, wrap_model)
 from .classifier import (ClassifierConfig, check_arch, accuracy_and_ece, build_classifier, default_arch, make_optimizer,
                                train_epoch)
-from .methods import EpochContext, GenerationMethod, get_method, merge_generated
+from .methods import EpochContext, GenerationMethod, check_scheduler, get_method, merge_generated
 from .run_dir import (full_disk_guard, load_state, open_run_dir, read_run_config, resolve_device, restore_rng,
                             save_checkpoint, write_metrics)
 from .report import plot_accuracy, save_reliability
@@ -72,7 +72,7 @@ class TrainConfig(RunSettings):
         "Raise ActgenError for values no run can use."
         c = self.classifier
         check_settings(self)   # every value its declaration allows (choices, finite numbers, limits)
-        get_method(self.method)
+        check_scheduler(get_method(self.method), self)   # an unknown method, or a scheduler it cannot follow
         get_acquisition(self.galot.acquisition)
         check_arch(c.arch, c.pretrained)   # builds nothing: an unknown timm name, or --pretrained weights not in the local cache, stop here
         return self

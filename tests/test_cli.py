@@ -33,6 +33,14 @@ def test_train_fashion_mnist_random(tmp_path, tiny_generator):
     (['--dataset', 'digits', '--labeled', '100000'], 'labeled'),
     (['--generator', '/no/such/model', '--dataset', 'digits', '--labeled', '50'], 'not found'),
     (['--generator', 'someone/uncached-model', '--dataset', 'digits', '--labeled', '50'], 'hf download'),
+    (['--scheduler', 'heun'], "--scheduler: invalid choice: 'heun' (choose from 'ddpm', 'ddim', 'dpm-solver++', 'euler')"),
+    (['--method', 'actgen', '--scheduler', 'dpm-solver++', '--dataset', 'digits', '--labeled', '50'],
+     '--method actgen works only with --scheduler ddpm, not dpm-solver++'),
+    (['--method', 'aig', '--scheduler', 'ddim', '--dataset', 'digits', '--labeled', '50'], '--method aig works only with --scheduler ddpm, not ddim'),
+    (['--method', 'galot', '--galot-flow', 'per-step', '--scheduler', 'euler', '--dataset', 'digits', '--labeled', '50'],
+     '--method galot works only with --scheduler ddpm, ddim, dpm-solver++, not euler'),
+    (['--rounds', '1', '--method', 'galot', '--galot-flow', 'per-step', '--scheduler', 'euler', '--dataset', 'digits', '--initial', '20'],
+     '--method galot works only with --scheduler ddpm, ddim, dpm-solver++, not euler'),
 ])
 def test_train_bad_input_one_line_exit_2(tmp_path, args, msg):
     out = tmp_path/'run'
@@ -54,6 +62,16 @@ def test_generate_folder(tmp_path, tiny_generator):
     recs = [json.loads(l) for l in (tmp_path/'g'/'manifest.jsonl').read_text().splitlines()]
     assert [x['class'] for x in recs] == ['ankle boot'] * 2 + ['bag'] * 2
     assert [x['label'] for x in recs] == [0, 0, 1, 1]
+
+def test_generate_with_a_scheduler(tmp_path, tiny_generator):
+    "A deterministic scheduler writes its images; an unknown one is argparse's one line, exit 2, no folder."
+    r = run('actgen_generate', '--model', tiny_generator, '--classes', 'zero,one', '--n', 2, '--steps', 3, '--scheduler', 'dpm-solver++',
+            '--device', 'cpu', '--out', tmp_path/'g')
+    assert r.returncode == 0, r.stderr
+    assert len((tmp_path/'g'/'manifest.jsonl').read_text().splitlines()) == 4
+    r = run('actgen_generate', '--model', tiny_generator, '--classes', 'zero', '--scheduler', 'lms', '--out', tmp_path/'h')
+    assert r.returncode == 2 and len(r.stderr.strip().splitlines()) == 1 and "--scheduler: invalid choice: 'lms'" in r.stderr, r.stderr
+    assert not (tmp_path/'h').exists()
 
 def test_help_explains_every_option():
     r = run('actgen_train', '--help')

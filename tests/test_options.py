@@ -29,6 +29,7 @@ TRAIN = {
     '--galot-eps-mode': (['relative', 'absolute'], ['units']),
     '--galot-iters': (['1'], ['0']),
     '--clf-decode': (['full', 'classifier'], ['half']),
+    '--scheduler': (['ddpm', 'ddim', 'dpm-solver++', 'euler'], ['heun', 'DDPM', '']),
 }
 ROUNDS = {
     '--initial': (['20', '30'], ['0', '-5', 'x']),
@@ -40,6 +41,7 @@ ROUNDS = {
     '--retrain': (['scratch', 'continue'], ['warm']),
     '--galot-eps-schedule': (['constant', 'linear'], ['cosine']),
     '--batch-size': (['8', '64'], ['0']),
+    '--scheduler': (['ddpm', 'euler'], ['heun']),
 }
 GENERATE = {
     '--n': (['1', '2'], ['0', '-2', 'x']),
@@ -47,6 +49,7 @@ GENERATE = {
     '--batch-size': (['1', '4'], ['0', '-1']),
     '--guidance-scale': (['0', '3'], ['nan', '-inf', '-2']),
     '--template': (['a photo of a {}', '{} drawn'], ['{}{}', 'none here']),
+    '--scheduler': (['ddpm', 'ddim', 'dpm-solver++', 'euler'], ['heun', 'DDPM', '']),
 }
 
 FIT = {
@@ -69,6 +72,7 @@ EVAL = {
     '--batch-size': (['1', '4'], ['0', '-1']),
     '--speed': (['no', 'auto'], ['maybe']),
     '--classifier-arch': (['small-cnn'], ['vgg']),
+    '--scheduler': (['ddpm', 'ddim', 'dpm-solver++', 'euler'], ['heun', 'DDPM', '']),
 }
 BENCH = {
     '--methods': (['plain', 'aig', 'plain,aig'], ['warp', 'plain,warp', ',']),
