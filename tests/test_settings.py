@@ -9,7 +9,7 @@ from actgen.rounds import RoundsConfig
 from helpers import BIN, ENV
 
 FIX = Path(__file__).parent/'fixtures'/'run-0.1'
-ADDED = {'pretrained': False, 'tensorboard': True, 'galot_eps_mode': 'relative'}   # settings added after the fixtures were written, at their defaults
+ADDED = {'pretrained': False, 'tensorboard': True, 'galot_eps_mode': 'relative', 'scheduler': 'ddpm'}   # settings added after the fixtures were written, at their defaults
 
 def same_as_old(cfg, flat) -> bool:
     "The config has the old file's keys and values, and beyond them only the settings added since, at their defaults."
