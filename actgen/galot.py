@@ -13,7 +13,7 @@ from torch.utils.checkpoint import checkpoint
 from .core import ActgenError
 from .config import POSITIVE, cli, limits
 from .sampler import SamplerCallback, sample, predict_x0, ddpm_coefficients
-from .acquire import get_acquisition
+from .acquire import acquire, get_acquisition
 from .guidance import DECODES, noise_grad_in_cond
 
 # %% auto #0
@@ -24,7 +24,7 @@ __all__ = ['GalotConfig', 'RecordTail', 'acquisition_and_grad', 'token_mask', 'p
 class GalotConfig:
     "GALOT: the text embedding optimised in an epsilon-ball for an acquisition function."
     cli_prefix: ClassVar[str] = 'galot_'
-    acquisition: str = field(default='entropy', metadata=cli('acquisition'))  # GALOT acquisition: entropy, margin, least-confidence, pseudo-label-ce
+    acquisition: str = field(default='entropy', metadata=cli('acquisition'))  # GALOT acquisition: entropy, margin, least-confidence, pseudo-label-ce, bald
     eps: float = field(default=0.1, metadata=limits(0))                                 # GALOT epsilon-ball radius, relative to the norm of the prompt's embedding
     iters: int = field(default=10, metadata=POSITIVE)                                  # GALOT ascent steps
     samples: int = field(default=6, metadata=POSITIVE)                                 # GALOT images averaged per gradient
@@ -41,7 +41,7 @@ class RecordTail(SamplerCallback):
 def _score(gen, latents, labels, classifier, acq, size, channels, decode='full'):
     from actgen.data import conform
     imgs = gen.decode_latents(latents, size if decode == 'classifier' else None)
-    return acq(classifier(conform(imgs, size, channels)), labels)
+    return acquire(acq, classifier, conform(imgs, size, channels), labels)   # logits-level, or model-level (bald)
 
 def acquisition_and_grad(gen, cond, uncond, labels, seeds, classifier, acquisition: str = 'entropy',
                          flow: str = 'last', k: int = 1, steps: int = 40, guidance_scale: float = 7.5,
