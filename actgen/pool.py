@@ -26,7 +26,7 @@ __all__ = ['POOL_STRATEGIES', 'POOL_SCORES', 'POOL_NAMES', 'PoolStrategy', 'Pool
 class PoolConfig:
     "The pool strategies' own settings (which strategy, how many and among how many candidates are the rounds' `query`, `query_size`, `pool_size`)."
     cli_prefix: ClassVar[str] = 'query_'
-    mc_samples: int = field(default=20, metadata=POSITIVE)     # T: MC-dropout passes of the bald and batchbald queries
+    mc_samples: int = field(default=20, metadata=POSITIVE)     # T: MC-dropout passes of the bald, batchbald and stochastic-bald queries
     power: float = field(default=1.0, metadata=limits(0))      # beta of the stochastic-* queries: the batch drawn with probability ∝ score^beta (0: uniform; large: the top B)
     joint_samples: int = field(default=1000, metadata=POSITIVE)  # batchbald: label configurations of its joint entropy (exact while there are at most this many, then sampled)
 
