@@ -4,26 +4,33 @@
 
 # %% ../nbs/05a_acquire.ipynb #f415968d
 from __future__ import annotations
+import contextlib, math
 from dataclasses import dataclass
 
 import torch
+import torch.nn as nn
+
+from .core import ActgenError
 
 # %% auto #0
 __all__ = ['ACQUISITIONS', 'predict_proba', 'HardSamples', 'select_hard_samples', 'entropy', 'margin', 'least_confidence',
-           'pseudo_label_ce', 'get_acquisition']
+           'pseudo_label_ce', 'get_acquisition', 'dropout_modules', 'check_dropout', 'mc_dropout', 'mc_log_probs',
+           'predict_mc', 'bald_score', 'takes_model', 'acquire', 'bald_acquisition', 'check_acquisition']
 
 # %% ../nbs/05a_acquire.ipynb #84632d07
+def _float_batches(images: torch.Tensor, batch_size: int, device):
+    "Batches of `images` on `device` as floats in [0, 1] (uint8 images are divided by 255)."
+    for b in range(0, len(images), batch_size):
+        x = images[b:b+batch_size].to(device)
+        yield x.float() / 255 if x.dtype == torch.uint8 else x.float()
+
 @torch.no_grad()
 def predict_proba(model: torch.nn.Module, images: torch.Tensor, # float `(N,C,H,W)` in [0,1] or uint8
                   batch_size: int = 512, device=None) -> torch.Tensor:
     "Softmax probabilities `(N, n_classes)` of `model` on `images`, in eval mode, batched."
     device = device or next(model.parameters()).device
     was_training = model.training; model.eval()
-    out = []
-    for b in range(0, len(images), batch_size):
-        x = images[b:b+batch_size].to(device)
-        x = x.float() / 255 if x.dtype == torch.uint8 else x.float()
-        out.append(model(x).float().softmax(-1).cpu())
+    out = [model(x).float().softmax(-1).cpu() for x in _float_batches(images, batch_size, device)]
     model.train(was_training)
     return torch.cat(out) if out else torch.empty(0, 0)
 
@@ -64,7 +71,71 @@ def pseudo_label_ce(logits, y): return F.cross_entropy(logits.float(), torch.as_
 ACQUISITIONS = {'entropy': entropy, 'margin': margin, 'least-confidence': least_confidence, 'pseudo-label-ce': pseudo_label_ce}
 
 def get_acquisition(name: str):
-    "An acquisition function `(logits, labels) -> per-sample score to maximise`."
-    from actgen.core import ActgenError
+    "An acquisition function: `(logits, labels) -> per-sample score to maximise`, or `(model, x, labels) -> ...` where it `takes_model` (see `acquire`)."
     if name not in ACQUISITIONS: raise ActgenError(f"unknown acquisition '{name}'; choose one of {', '.join(ACQUISITIONS)}")
     return ACQUISITIONS[name]
+
+# %% ../nbs/05a_acquire.ipynb #f2e37d35
+def dropout_modules(model: nn.Module) -> list[nn.Module]:
+    "The dropout modules of `model` that drop something (`p > 0`)."
+    return [m for m in model.modules() if isinstance(m, nn.modules.dropout._DropoutNd) and m.p > 0]
+
+def check_dropout(model: nn.Module, what: str = 'BALD', arch: str | None = None):
+    "Raise ActgenError if `model` has no dropout module for `what` (a strategy or an option) to sample."
+    if not dropout_modules(model):
+        raise ActgenError(f"{what} needs a classifier with dropout; {arch or type(model).__name__} has none "
+                          "(small-cnn, vgg-small and mobilenet-small have nn.Dropout)")
+
+@contextlib.contextmanager
+def mc_dropout(model: nn.Module, seed: int | None = None):
+    "`model` in eval mode except its dropout modules, the masks drawn from an RNG seeded with `seed` (forked: the global one is left as it was); modes restored after."
+    modes = [(m, m.training) for m in model.modules()]
+    dev = next(model.parameters()).device
+    with torch.random.fork_rng(devices=[dev] if dev.type == 'cuda' else [], enabled=seed is not None):
+        if seed is not None: torch.manual_seed(seed)
+        model.eval()
+        for m in dropout_modules(model): m.train()
+        try: yield model
+        finally:
+            for m, t in modes: m.training = t
+
+def mc_log_probs(model: nn.Module, x: torch.Tensor, passes: int) -> torch.Tensor:
+    "`(T, B, C)` log-probabilities of `T = passes` forward passes of `model` on the float batch `x` (inside `mc_dropout`); differentiable."
+    return torch.stack([model(x).float().log_softmax(-1) for _ in range(passes)])
+
+@torch.no_grad()
+def predict_mc(model: nn.Module, images: torch.Tensor, passes: int = 20, seed: int = 0,
+               batch_size: int = 512, device=None) -> torch.Tensor:
+    "`(T, N, C)` log-probabilities (on the CPU) of `T = passes` seeded MC-dropout passes of `model` over `images`, batched."
+    check_dropout(model)
+    device = device or next(model.parameters()).device
+    with mc_dropout(model, seed): out = [mc_log_probs(model, x, passes).cpu() for x in _float_batches(images, batch_size, device)]
+    return torch.cat(out, 1) if out else torch.empty(passes, 0, 0)
+
+def bald_score(log_probs: torch.Tensor) -> torch.Tensor:  # `(T, N, C)` MC log-probabilities
+    "`(N,)` BALD: the entropy of the mean prediction minus the mean entropy of the passes (mutual information of label and weights)."
+    mean = log_probs.logsumexp(0) - math.log(len(log_probs))
+    return entropy(mean) - entropy(log_probs).mean(0)
+
+# %% ../nbs/05a_acquire.ipynb #92cd2684
+def takes_model(acq) -> bool:
+    "Does the acquisition `acq` score a model on inputs (`acq(model, x, labels)`) rather than logits?"
+    return getattr(acq, 'takes_model', False)
+
+def acquire(acq, model: nn.Module, x: torch.Tensor, labels=None) -> torch.Tensor:
+    "Per-sample scores of the acquisition `acq` on the float batch `x`: of `model(x)`'s logits, or of the model itself where it `takes_model`."
+    return acq(model, x, labels) if takes_model(acq) else acq(model(x), labels)
+
+def bald_acquisition(model: nn.Module, x: torch.Tensor, y=None,
+                     passes: int = 8,    # MC-dropout passes per image
+                     seed: int = 0) -> torch.Tensor:   # the masks: the same at every call
+    "BALD of `x` over `passes` seeded MC-dropout passes of `model`, differentiable in `x` (GALOT's `bald`)."
+    check_dropout(model, '--acquisition bald')
+    with mc_dropout(model, seed): return bald_score(mc_log_probs(model, x, passes))
+bald_acquisition.takes_model = bald_acquisition.needs_dropout = True
+
+ACQUISITIONS['bald'] = bald_acquisition
+
+def check_acquisition(name: str, model: nn.Module, arch: str | None = None):
+    "Raise ActgenError before a run if the acquisition `name` cannot score with `model` (BALD without dropout)."
+    if getattr(get_acquisition(name), 'needs_dropout', False): check_dropout(model, f'--acquisition {name}', arch)

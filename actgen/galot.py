@@ -13,7 +13,7 @@ from torch.utils.checkpoint import checkpoint
 from .core import ActgenError
 from .config import POSITIVE, cli, limits
 from .sampler import SCHEDULERS, VP, SamplerCallback, sample, predict_x0, step_latents
-from .acquire import get_acquisition
+from .acquire import acquire, get_acquisition
 from .guidance import DECODES, noise_grad_in_cond
 
 # %% auto #0
@@ -25,7 +25,7 @@ __all__ = ['GalotConfig', 'RecordTail', 'flow_schedulers', 'acquisition_and_grad
 class GalotConfig:
     "GALOT: the text embedding optimised in an epsilon-ball for an acquisition function."
     cli_prefix: ClassVar[str] = 'galot_'
-    acquisition: str = field(default='entropy', metadata=cli('acquisition'))  # GALOT acquisition: entropy, margin, least-confidence, pseudo-label-ce
+    acquisition: str = field(default='entropy', metadata=cli('acquisition'))  # GALOT acquisition: entropy, margin, least-confidence, pseudo-label-ce, bald
     eps: float = field(default=0.1, metadata=limits(0, ends='(]'))                      # GALOT epsilon-ball radius (in the units of --galot-eps-mode)
     eps_mode: Literal['relative', 'absolute'] = 'relative'  # GALOT epsilon units: relative (a fraction of the movable embedding's norm, actgen's default) or absolute (an L2/Linf norm, as GALOT's public code clamps ||delta||)
     iters: int = field(default=10, metadata=POSITIVE)                                  # GALOT ascent steps
@@ -43,7 +43,7 @@ class RecordTail(SamplerCallback):
 def _score(gen, latents, labels, classifier, acq, size, channels, decode='full'):
     from actgen.data import conform
     imgs = gen.decode_latents(latents, size if decode == 'classifier' else None)
-    return acq(classifier(conform(imgs, size, channels)), labels)
+    return acquire(acq, classifier, conform(imgs, size, channels), labels)   # logits-level, or model-level (bald)
 
 def flow_schedulers(flow: str) -> tuple:
     "The schedulers a gradient `flow` works with: per-step reads x0 from each step's noise prediction (VP latents); the others replay steps with any scheduler's own step."

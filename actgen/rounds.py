@@ -19,7 +19,7 @@ from .imageset import ImageSet, concat
 from .data import balanced_subset, dataset_info, load_dataset
 from .genset import GeneratedSet, resume_from
 from .acquire import ACQUISITIONS, predict_proba
-from .pool import PoolStrategy, query_pool
+from .pool import PoolConfig, PoolStrategy, check_query, query_pool
 from .config import (NON_NEGATIVE, POSITIVE, HelpFormatter, OneLineParser, add_settings, check_settings, config_defaults,
                            config_file_arg, from_dict, read_config_file,
                            settings_from_args, to_flat)
@@ -59,6 +59,7 @@ class RoundsConfig(RunSettings):
     classifier: ClassifierConfig = field(default_factory=lambda: ClassifierConfig(batch_size=64))
     gen: GenerationConfig = field(default_factory=GenerationConfig)
     galot: GalotConfig = field(default_factory=GalotConfig)
+    pool: PoolConfig = field(default_factory=PoolConfig)
 
     def check(self):
         "Raise ActgenError for values no run can use."
@@ -168,12 +169,15 @@ def _run_rounds(cfg, run_dir, progress, resume):
     full = load_dataset(cfg.dataset, 'train'); test = eval_set(cfg)
     initial = initial_indices(full, cfg.initial, cfg.seed)
     extra = load_extra(cfg.extra_data, full)
+    arch = default_arch(full) if cfg.classifier.arch == 'auto' else cfg.classifier.arch
+    if cfg.rounds > 0 and not resume:   # before the generator and the run directory: queries it cannot make
+        check_query(cfg.query, build_classifier(arch, len(full.classes), full.channels), len(full) - len(initial), cfg.query_size,
+                    cfg.pool_size, cfg.rounds, arch, cfg.galot.acquisition if cfg.generates and cfg.method == 'galot' else None)
     gen = None
     if cfg.generates and (cfg.rounds > 0 or cfg.initial == 0):
         from actgen.generator import load_generator
         gen = load_generator(cfg.generator_source, device=device)
         if cfg.gen.grad_checkpointing: gen.enable_gradient_checkpointing()
-    arch = default_arch(full) if cfg.classifier.arch == 'auto' else cfg.classifier.arch
     flip = dataset_info(cfg.dataset).hflip
     run_dir = Path(run_dir)
     lock = open_run_dir(run_dir, resume, dict(kind='rounds', config=to_flat(cfg), arch=arch, actgen_version=actgen.__version__,
@@ -188,7 +192,7 @@ def _query_and_generate(cfg, r, model, full, labeled, gen, gset):
     lab = torch.cat(labeled)
     if r > 0:
         t0 = time.time(); mask = torch.ones(len(full), dtype=torch.bool); mask[lab] = False
-        new = query_pool(cfg.query, model, full.images, mask.nonzero()[:, 0], lab, cfg.query_size, cfg.seed * 1000 + r, cfg.pool_size)
+        new = query_pool(cfg.query, model, full.images, mask.nonzero()[:, 0], lab, cfg.query_size, cfg.seed * 1000 + r, cfg.pool_size, cfg.pool)
         t_query = time.time() - t0
     if gen is not None and (r > 0 or cfg.initial == 0):
         t0 = time.time(); out = generate_round(gen, cfg, r, model if r > 0 else None, full.subset(lab))

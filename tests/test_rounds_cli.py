@@ -40,7 +40,17 @@ def test_kill_and_resume_matches_uninterrupted(tmp_path, reference, tiny_generat
 
 @pytest.mark.parametrize('args,msg', [
     (['--rounds', 'two'], "invalid int value: 'two'"),
-    (['--rounds', '2', '--query', 'bald'], 'invalid choice'),
+    (['--rounds', '2', '--query', 'bold'], 'invalid choice'),
+    (['--rounds', '1', '--dataset', 'digits', '--method', 'real', '--arch', 'resnet18', '--query', 'bald'],
+     '--query bald needs a classifier with dropout; resnet18 has none'),
+    (['--rounds', '1', '--dataset', 'digits', '--method', 'galot', '--arch', 'resnet18', '--acquisition', 'bald', '--query', 'none'],
+     '--acquisition bald needs a classifier with dropout; resnet18 has none'),
+    (['--rounds', '1', '--dataset', 'digits', '--initial', '20', '--query-size', '5000', '--method', 'real'],
+     "--query-size 5000 x --rounds 1 is more than the pool's 1418 unlabeled images"),
+    (['--rounds', '3', '--dataset', 'digits', '--initial', '20', '--query-size', '500', '--method', 'real'], "is more than the pool's"),
+    (['--rounds', '1', '--dataset', 'digits', '--query-size', '50', '--pool-size', '40', '--method', 'real'],
+     '--query-size 50 is more than --pool-size 40'),
+    (['--rounds', '1', '--dataset', 'digits', '--query-power', '-1'], '--query-power'),
     (['--rounds', '2', '--dataset', 'digits', '--initial', '5'], 'cannot cover 10 classes'),
     (['--rounds', '2', '--dataset', 'digits', '--method', 'real', '--extra-data', '/no/such/run'], 'holds no generated images'),
     (['--rounds', '2', '--dataset', 'digits', '--method', 'real', '--device', 'gpu'], 'unknown device'),
@@ -59,7 +69,8 @@ def test_resume_of_nothing(tmp_path):
 def test_rounds_help():
     r = subprocess.run([str(BIN/'actgen_train'), '--rounds', '3', '--help'], capture_output=True, text=True, env=ENV)
     assert r.returncode == 0 and r.stdout.startswith('usage: actgen_train --rounds N')
-    for opt in ['--initial', '--query', '--query-size', '--pool-size', '--gen-per-class', '--retrain', '--extra-data', '--arch',
+    for opt in ['--initial', '--query', '--query-size', '--pool-size', '--query-mc-samples', '--query-power', '--query-joint-samples', '--gen-per-class', '--retrain', '--extra-data', '--arch',
                 '--galot-eps', '--galot-eps-schedule', '--resume', '--out']:
         assert opt in r.stdout, opt
     assert '(default: None)' not in r.stdout
+    for name in ('bald', 'batchbald', 'badge', 'stochastic-bald'): assert name in r.stdout, name   # the registry's names are --query's choices
