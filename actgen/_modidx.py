@@ -587,6 +587,7 @@ d = { 'settings': {'branch': 'main', 'doc_baseurl': '/', 'doc_host': '', 'git_ur
                              'actgen.pool.badge': ('pool.html#badge', 'actgen/pool.py'),
                              'actgen.pool.batchbald': ('pool.html#batchbald', 'actgen/pool.py'),
                              'actgen.pool.check_query': ('pool.html#check_query', 'actgen/pool.py'),
+                             'actgen.pool.check_rounds_query': ('pool.html#check_rounds_query', 'actgen/pool.py'),
                              'actgen.pool.gradient_embedding': ('pool.html#gradient_embedding', 'actgen/pool.py'),
                              'actgen.pool.joint_entropies': ('pool.html#joint_entropies', 'actgen/pool.py'),
                              'actgen.pool.kcenter_greedy': ('pool.html#kcenter_greedy', 'actgen/pool.py'),

@@ -14,12 +14,14 @@ import torch.nn.functional as F
 
 from .core import ActgenError
 from .config import POSITIVE, limits
+from .classifier import build_classifier
 from .acquire import ACQUISITIONS, bald_score, check_acquisition, check_dropout, entropy, predict_mc, predict_proba
 
 # %% auto #0
 __all__ = ['POOL_STRATEGIES', 'POOL_SCORES', 'POOL_NAMES', 'PoolStrategy', 'PoolConfig', 'PoolQuery', 'pool_strategy', 'top_b',
            'score_strategy', 'query_pool', 'uncertainty', 'penultimate_features', 'kcenter_greedy', 'joint_entropies',
-           'sample_configurations', 'batchbald', 'gradient_embedding', 'badge', 'power_sample', 'check_query']
+           'sample_configurations', 'batchbald', 'gradient_embedding', 'badge', 'power_sample', 'check_query',
+           'check_rounds_query']
 
 # %% ../nbs/07c_pool.ipynb #35896cae
 @dataclass
@@ -231,3 +233,9 @@ def check_query(strategy: str, model: nn.Module, n_pool: int, b: int, pool_size:
         raise ActgenError(f"--query-size {b} is more than --pool-size {pool_size}: each round's batch is chosen among that many candidates")
     if b * rounds > n_pool:
         raise ActgenError(f"--query-size {b} x --rounds {rounds} is more than the pool's {n_pool} unlabeled images")
+
+def check_rounds_query(cfg, arch: str, full, n_initial: int) -> None:
+    "`check_query` for a rounds config (`07d_rounds`: its query, query_size, pool_size, rounds, pool and GALOT's acquisition), with a classifier `arch` for the train split `full`."
+    if cfg.rounds == 0: return
+    check_query(cfg.query, build_classifier(arch, len(full.classes), full.channels), len(full) - n_initial, cfg.query_size,
+                cfg.pool_size, cfg.rounds, arch, cfg.galot.acquisition if cfg.generates and cfg.method == 'galot' else None)

@@ -19,7 +19,7 @@ from .imageset import ImageSet, concat
 from .data import balanced_subset, dataset_info, load_dataset
 from .genset import GeneratedSet, resume_from
 from .acquire import ACQUISITIONS, predict_proba
-from .pool import PoolConfig, PoolStrategy, check_query, query_pool
+from .pool import PoolConfig, PoolStrategy, check_rounds_query, query_pool
 from .config import (NON_NEGATIVE, POSITIVE, HelpFormatter, OneLineParser, add_settings, check_settings, config_defaults,
                            config_file_arg, from_dict, read_config_file,
                            settings_from_args, to_flat)
@@ -84,7 +84,6 @@ class RoundsConfig(RunSettings):
         "The `TrainConfig` a generation method reads in round `r`: the same components, with round `r`'s ε."
         return TrainConfig(dataset=self.dataset, method=self.method, seed=self.seed, device=self.device,
                            classifier=replace(self.classifier), gen=replace(self.gen), galot=replace(self.galot, eps=self.eps_at(r)))
-
 
 # %% ../nbs/07d_rounds.ipynb #71b2406e
 def train_round(data: ImageSet, cfg: RoundsConfig, arch: str, seed: int, device, flip: bool = True,
@@ -170,9 +169,7 @@ def _run_rounds(cfg, run_dir, progress, resume):
     initial = initial_indices(full, cfg.initial, cfg.seed)
     extra = load_extra(cfg.extra_data, full)
     arch = default_arch(full) if cfg.classifier.arch == 'auto' else cfg.classifier.arch
-    if cfg.rounds > 0 and not resume:   # before the generator and the run directory: queries it cannot make
-        check_query(cfg.query, build_classifier(arch, len(full.classes), full.channels), len(full) - len(initial), cfg.query_size,
-                    cfg.pool_size, cfg.rounds, arch, cfg.galot.acquisition if cfg.generates and cfg.method == 'galot' else None)
+    if not resume: check_rounds_query(cfg, arch, full, len(initial))   # before the generator and the run directory
     gen = None
     if cfg.generates and (cfg.rounds > 0 or cfg.initial == 0):
         from actgen.generator import load_generator
