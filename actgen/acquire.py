@@ -14,8 +14,9 @@ from .core import ActgenError
 
 # %% auto #0
 __all__ = ['ACQUISITIONS', 'predict_proba', 'HardSamples', 'select_hard_samples', 'entropy', 'margin', 'least_confidence',
-           'pseudo_label_ce', 'get_acquisition', 'dropout_modules', 'check_dropout', 'mc_dropout', 'mc_log_probs',
-           'predict_mc', 'bald_score', 'takes_model', 'acquire', 'bald_acquisition', 'check_acquisition']
+           'pseudo_label_ce', 'get_acquisition', 'dropout_modules', 'check_dropout', 'mc_dropout', 'split_at_dropout',
+           'mc_log_probs', 'predict_mc', 'bald_score', 'takes_model', 'acquire', 'bald_acquisition',
+           'check_acquisition']
 
 # %% ../nbs/05a_acquire.ipynb #84632d07
 def _float_batches(images: torch.Tensor, batch_size: int, device):
@@ -99,9 +100,21 @@ def mc_dropout(model: nn.Module, seed: int | None = None):
         finally:
             for m, t in modes: m.training = t
 
+def _flat_sequential(m: nn.Module) -> list[nn.Module]:
+    return [x for c in m for x in _flat_sequential(c)] if isinstance(m, nn.Sequential) else [m]
+
+def split_at_dropout(model: nn.Module) -> tuple[nn.Module, nn.Module]:
+    "A (nested) `nn.Sequential` as (its modules before the first that holds a dropout, the rest); any other model as (identity, model)."
+    if not isinstance(model, nn.Sequential): return nn.Identity(), model
+    mods, drop = _flat_sequential(model), {id(m) for m in dropout_modules(model)}
+    k = next((i for i, m in enumerate(mods) if any(id(x) in drop for x in m.modules())), len(mods))
+    return nn.Sequential(*mods[:k]), nn.Sequential(*mods[k:])
+
 def mc_log_probs(model: nn.Module, x: torch.Tensor, passes: int) -> torch.Tensor:
     "`(T, B, C)` log-probabilities of `T = passes` forward passes of `model` on the float batch `x` (inside `mc_dropout`); differentiable."
-    return torch.stack([model(x).float().log_softmax(-1) for _ in range(passes)])
+    trunk, head = split_at_dropout(model)   # in mc_dropout only the head is random: the trunk runs once for all passes
+    h = trunk(x)
+    return torch.stack([head(h.clone()).float().log_softmax(-1) for _ in range(passes)])   # clone: an in-place head keeps h
 
 @torch.no_grad()
 def predict_mc(model: nn.Module, images: torch.Tensor, passes: int = 20, seed: int = 0,

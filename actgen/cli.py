@@ -10,14 +10,18 @@ from pathlib import Path
 import torch
 
 from .core import ActgenError, image_grid, save_figure
-from .config import HelpFormatter, OneLineParser, add_setting, add_settings, config_defaults, finite_float, run_cli, settings_from_args
+from .core import read_json
+from .config import (HelpFormatter, OneLineParser, add_setting, add_settings, config_defaults, config_file_arg, finite_float,
+                           read_config_file, run_cli, settings_from_args)
+from .rounds import RoundsConfig, resume_rounds, run_rounds
 from .methods import METHODS
 from .run_dir import prepare_run_dir, resolve_device
 from .sampler import GenerationConfig, template_problem
 from .train import TrainConfig, run_experiment, resume_experiment
 
 # %% auto #0
-__all__ = ['train_parser', 'actgen_train', 'generate_parser', 'generate_to_folder', 'actgen_generate']
+__all__ = ['train_parser', 'actgen_train', 'generate_parser', 'generate_to_folder', 'actgen_generate', 'is_rounds_argv',
+           'rounds_parser', 'rounds_main']
 
 # %% ../nbs/08_cli.ipynb #7ae32e2e
 def train_parser(defaults: TrainConfig | None = None) -> argparse.ArgumentParser:
@@ -37,7 +41,6 @@ def train_parser(defaults: TrainConfig | None = None) -> argparse.ArgumentParser
     return p
 
 def _train(argv=None):
-    from actgen.rounds import is_rounds_argv, rounds_main
     from actgen.distributed import launched_rank, launched_world_size
     world = launched_world_size()          # > 1 under torchrun / accelerate launch
     if is_rounds_argv(argv):               # --rounds N, or --resume of a rounds run
@@ -129,3 +132,46 @@ def _generate(argv=None):
 def actgen_generate(argv=None):
     "Console script: text-to-image into a folder."
     return run_cli(_generate, argv, 'actgen_generate')
+
+# %% ../nbs/08_cli.ipynb #335526db
+def is_rounds_argv(argv=None) -> bool:
+    "Does an `actgen_train` command line ask for rounds (`--rounds`, or `--resume` of a rounds run)?"
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if any(a == '--rounds' or a.startswith('--rounds=') for a in argv): return True
+    for i, a in enumerate(argv):   # a resumed run is what it was (other options are ignored)
+        p = a.split('=', 1)[1] if a.startswith('--resume=') else argv[i + 1] if a == '--resume' and i + 1 < len(argv) else None
+        if p is None: continue
+        try: return (Path(p)/'config.json').is_file() and read_json(Path(p)/'config.json').get('kind') == 'rounds'
+        except (ValueError, OSError, AttributeError): return False
+    if (f := config_file_arg(argv)) and Path(f).is_file():   # a settings file of a rounds run
+        try: return 'rounds' in read_config_file(f)
+        except ActgenError: return False                     # the training parser says what is wrong with it
+    return False
+
+def rounds_parser(defaults: RoundsConfig | None = None):
+    "The options of `actgen_train --rounds N`, one per setting of `RoundsConfig` (`defaults`: a `--config` file's settings)."
+    p = OneLineParser(prog='actgen_train', formatter_class=HelpFormatter, usage='actgen_train --rounds N [options]',
+                      description='Active-learning rounds (GALOT): round 0 trains on the initial labeled set; each round queries '
+                      'the real pool and/or generates images per class from optimised embeddings, then retrains. '
+                      'Continue an interrupted run with `actgen_train --resume RUN_DIR`.')
+    add_settings(p, RoundsConfig, defaults)
+    p.add_argument('--config', type=Path, default=None, metavar='FILE', help="take the settings from FILE (YAML or JSON, options' "
+                   "names as keys; a rounds run's config.json works); options given here override it")
+    p.add_argument('--out', type=Path, default=None, help='run directory (default: runs/<dataset>-rounds-<query>-<method>-<time>)')
+    p.add_argument('--resume', type=Path, default=None, metavar='RUN_DIR', help='continue the rounds run in RUN_DIR after its last finished round')
+    p.add_argument('--quiet', action='store_true', help='no progress bars')
+    return p
+
+def rounds_main(argv=None) -> list[dict]:
+    "`actgen_train --rounds N ...`: parse, run (or resume), print one line."
+    defaults = config_defaults(RoundsConfig, argv)
+    a = rounds_parser(defaults).parse_args(argv)
+    if a.resume is not None: rows, out = resume_rounds(a.resume, progress=not a.quiet), a.resume
+    else:
+        cfg = settings_from_args(RoundsConfig, a, defaults)
+        out = a.out or Path('runs')/f"{cfg.dataset.replace(':', '_').replace('/', '_')}-rounds-{cfg.query}-{cfg.method}-{time.strftime('%Y%m%d-%H%M%S')}"
+        rows = run_rounds(cfg, out, progress=not a.quiet)
+    last = rows[-1]
+    print(f"done: test accuracy {last['test_acc']:.4f} after round {last['round']}, {last['n_labeled']} labeled, "
+          f"{last['n_generated_total']} generated; run directory: {out}")
+    return rows

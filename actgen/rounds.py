@@ -4,7 +4,7 @@
 
 # %% ../nbs/07d_rounds.ipynb #b05d823e
 from __future__ import annotations
-import json, sys, time
+import time
 from dataclasses import dataclass, field, replace
 from typing import Literal, get_args
 from pathlib import Path
@@ -14,29 +14,25 @@ import torch.nn as nn
 from tqdm.auto import tqdm
 
 import actgen
-from .core import ActgenError, image_grid, read_json, save_figure, seed_everything, write_json
+from .core import ActgenError, image_grid, save_figure, seed_everything, write_json
 from .imageset import ImageSet, concat
 from .data import balanced_subset, dataset_info, load_dataset
 from .genset import GeneratedSet, resume_from
 from .acquire import ACQUISITIONS, predict_proba
 from .pool import PoolConfig, PoolStrategy, check_rounds_query, query_pool
-from .config import (NON_NEGATIVE, POSITIVE, HelpFormatter, OneLineParser, add_settings, check_settings, config_defaults,
-                           config_file_arg, from_dict, read_config_file,
-                           settings_from_args, to_flat)
+from .config import NON_NEGATIVE, POSITIVE, check_settings, from_dict, to_flat
 from .sampler import GenerationConfig
 from .galot import GalotConfig
-from .classifier import ClassifierConfig, accuracy, accuracy_and_ece, build_classifier, default_arch, is_timm, make_optimizer, train_epoch
+from .classifier import ClassifierConfig, accuracy_and_ece, build_classifier, default_arch, make_optimizer, train_epoch
 from .methods import EpochContext, get_method
 from .run_dir import full_disk_guard, load_state, open_run_dir, read_run_config, resolve_device, save_state, write_metrics
-from .report import mean_std, plot_rounds, save_reliability
+from .report import plot_rounds, save_reliability
 from .train import RunSettings, TrainConfig
-from .batch import generated_stats
 from .tboard import RunBoard
 
 # %% auto #0
 __all__ = ['RoundsMethod', 'GEN_METHODS', 'RoundsConfig', 'train_round', 'generate_round', 'load_extra', 'eval_set',
-           'initial_indices', 'resume_rounds', 'run_rounds', 'transfer_table', 'run_rounds_grid',
-           'rounds_generated_stats', 'is_rounds_argv', 'rounds_parser', 'rounds_main']
+           'initial_indices', 'latest_round_checkpoint', 'resume_rounds', 'run_rounds']
 
 # %% ../nbs/07d_rounds.ipynb #0a3c1105
 RoundsMethod = Literal['real', 'random', 'galot', 'galot-random']
@@ -140,7 +136,7 @@ def initial_indices(full: ImageSet, n: int, seed: int) -> torch.Tensor:
     return torch.tensor([pos[i] for i in balanced_subset(full, n, seed).ids], dtype=torch.long)
 
 # %% ../nbs/07d_rounds.ipynb #6724a2f5
-def _latest_checkpoint(run_dir: Path):
+def latest_round_checkpoint(run_dir: Path):
     cks = sorted((run_dir/'checkpoints').glob('round*.pt'), key=lambda p: int(p.stem[5:]))
     return cks[-1] if cks else None
 
@@ -198,7 +194,7 @@ def _query_and_generate(cfg, r, model, full, labeled, gen, gset):
 
 def _rounds(cfg, run_dir, full, test, initial, extra, gen, arch, flip, device, progress):
     gset = GeneratedSet(run_dir); labeled, rows, model, opt, start = [initial], [], None, None, 0
-    if (ck := _latest_checkpoint(run_dir)) is not None:
+    if (ck := latest_round_checkpoint(run_dir)) is not None:
         st = load_state(ck, device, ('round', 'model', 'optimizer', 'metrics', 'labeled'),
                         f'delete it to continue the run after the round before (actgen_train --resume {run_dir}), or restore it from a copy')
         labeled, rows, start = [torch.tensor(q, dtype=torch.long) for q in st['labeled']], st['metrics'], st['round'] + 1
@@ -244,127 +240,4 @@ def _rounds(cfg, run_dir, full, test, initial, extra, gen, arch, flip, device, p
         g = gset.load(full.classes, full.size, full.channels, last[-64:])
         save_figure(image_grid(g.images.float() / 255, [g.classes[y] for y in g.labels.tolist()], suptitle='generated images (last round)'),
                     run_dir/'generated.png')
-    return rows
-
-# %% ../nbs/07d_rounds.ipynb #49086e9d
-def transfer_table(run_dirs: list,
-                   archs=('small-cnn', 'vgg-small', 'mobilenet-small', 'resnet18'),  # also timm:NAME, e.g. timm:resnet18, timm:mobilenetv3_small_050, timm:efficientnet_b0
-                   epochs: int | None = None, device: str = 'auto', progress: bool = False,
-                   pretrained: bool = False) -> list[dict]:   # start the timm:NAME architectures from timm's pretrained weights (local cache)
-    "Per architecture: test accuracy trained on each run's final labeled set without and with its generated images."
-    res = {a: ([], []) for a in archs}
-    for rd in map(Path, run_dirs):
-        c = read_json(rd/'config.json'); cfg = from_dict(RoundsConfig, {**c['config'], **({'epochs': epochs} if epochs else {})})
-        full = load_dataset(cfg.dataset, 'train'); test = eval_set(cfg); pos = {i: k for k, i in enumerate(full.ids)}
-        lab = read_json(rd/'labeled.json'); real = full.subset([pos[i] for i in lab['initial'] + sum(lab['rounds'], [])])
-        gs = GeneratedSet(rd)
-        if len(gs) == 0: raise ActgenError(f"'{rd}' holds no generated images to transfer")
-        both = concat(real, gs.load(full.classes, full.size, full.channels))
-        dev, flip = resolve_device(cfg.device if device == 'auto' else device), dataset_info(cfg.dataset).hflip
-        for a in archs:
-            for k, data in enumerate((real, both)):
-                if progress: print(f'{rd}: {a}, {"with" if k else "without"} generated images')
-                m, _, _ = train_round(data, cfg.updated(arch=a, pretrained=pretrained and is_timm(a)), a, cfg.seed * 1000 + 999, dev, flip)
-                res[a][k].append(accuracy(m, test))
-    rows = []
-    for a, (wo, wi) in res.items():
-        (m0, s0), (m1, s1) = mean_std(wo), mean_std(wi)
-        gains = [y - x for x, y in zip(wo, wi)]
-        rows.append(dict(arch=a, runs=len(wo), real=m0, real_std=s0, real_gen=m1, real_gen_std=s1, gain=mean_std(gains)[0],
-                         gain_std=mean_std(gains)[1], wins=sum(g > 0 for g in gains),
-                         params=sum(p.numel() for p in build_classifier(a, 10, 1).parameters())))
-    return rows
-
-# %% ../nbs/07d_rounds.ipynb #4c2e864e
-def _finished_rounds(run: Path, rounds: int) -> bool:
-    p = run/'metrics.json'
-    return p.exists() and len(read_json(p)) == rounds + 1 and (run/'accuracy.png').exists()
-
-def _same_settings(run: Path, cfg: RoundsConfig):
-    "Refuse to keep or resume a run made with other settings (the device may differ)."
-    have, want = read_json(run/'config.json')['config'], json.loads(json.dumps(to_flat(cfg.resolved())))
-    default = json.loads(json.dumps(to_flat(RoundsConfig())))   # a setting added later: older runs used its default
-    old = {k: have.get(k, default.get(k)) for k in want}
-    diff = sorted(k for k in want if k != 'device' and old[k] != want[k])
-    if diff: raise ActgenError(f"'{run}' holds a run with other settings ({', '.join(f'{k}={old[k]!r}' for k in diff[:4])}); "
-                               "use another root or delete it")
-
-def run_rounds_grid(base: RoundsConfig, queries: list[str], methods: list[str], seeds: list[int], root: str | Path,
-                    progress: bool = True,
-                    acquisition_from_query: bool = False  # GALOT maximises the pool strategy's own acquisition where it has one
-                   ) -> list[Path]:
-    "Run every (query, method, seed) with the other settings of `base` into `root/<query>+<method>/seed<k>`; finished runs are kept."
-    runs = []
-    for q in queries:
-        acq = q if acquisition_from_query and q in ACQUISITIONS and q != 'random' else base.galot.acquisition
-        for m in methods:
-            for s in seeds:
-                run, cfg = Path(root)/f'{q}+{m}'/f'seed{s}', base.updated(query=q, method=m, seed=s, acquisition=acq)
-                if (run/'config.json').exists(): _same_settings(run, cfg)
-                if not _finished_rounds(run, base.rounds):
-                    if progress: print(f'{q} + {m}, seed {s}')
-                    if (run/'config.json').exists(): resume_rounds(run, progress)
-                    else: run_rounds(cfg, run, progress)
-                runs.append(run)
-    return runs
-
-# %% ../nbs/07d_rounds.ipynb #d93d2785
-def _final_classifier(run: Path, pool: ImageSet) -> nn.Module:
-    "The last round's classifier of a rounds run."
-    m = build_classifier(read_json(run/'config.json')['arch'], len(pool.classes), pool.channels)   # the arch `auto` resolved to
-    m.load_state_dict(torch.load(_latest_checkpoint(run), map_location='cpu', weights_only=False)['model'])
-    return m.eval()
-
-def rounds_generated_stats(run: str | Path, reference: nn.Module,
-                           pool: ImageSet,              # the dataset's training split
-                           real_per_class: int = 500,   # real images per class the diversity is compared with
-                           seed: int = 0) -> dict:
-    "A rounds run's generated images measured: fidelity and confidence under `reference`, hardness for the sibling real-only run's classifier, diversity relative to real images, distance to the nearest real one."
-    run = Path(run)
-    c = read_json(run/'config.json')['config']
-    sib = run.parent.parent/f"{c['query']}+real"/run.name    # the same query and seed without generated images
-    base = _final_classifier(sib, pool) if _latest_checkpoint(sib) is not None else None
-    return dict(query=c['query'], method=c['method'], seed=c['seed'], **generated_stats(run, reference, pool, base, real_per_class, seed))
-
-# %% ../nbs/07d_rounds.ipynb #335526db
-def is_rounds_argv(argv=None) -> bool:
-    "Does an `actgen_train` command line ask for rounds (`--rounds`, or `--resume` of a rounds run)?"
-    argv = list(sys.argv[1:] if argv is None else argv)
-    if any(a == '--rounds' or a.startswith('--rounds=') for a in argv): return True
-    for i, a in enumerate(argv):   # a resumed run is what it was (other options are ignored)
-        p = a.split('=', 1)[1] if a.startswith('--resume=') else argv[i + 1] if a == '--resume' and i + 1 < len(argv) else None
-        if p is None: continue
-        try: return (Path(p)/'config.json').is_file() and read_json(Path(p)/'config.json').get('kind') == 'rounds'
-        except (ValueError, OSError, AttributeError): return False
-    if (f := config_file_arg(argv)) and Path(f).is_file():   # a settings file of a rounds run
-        try: return 'rounds' in read_config_file(f)
-        except ActgenError: return False                     # the training parser says what is wrong with it
-    return False
-
-def rounds_parser(defaults: RoundsConfig | None = None):
-    "The options of `actgen_train --rounds N`, one per setting of `RoundsConfig` (`defaults`: a `--config` file's settings)."
-    p = OneLineParser(prog='actgen_train', formatter_class=HelpFormatter, usage='actgen_train --rounds N [options]',
-                      description='Active-learning rounds (GALOT): round 0 trains on the initial labeled set; each round queries '
-                      'the real pool and/or generates images per class from optimised embeddings, then retrains. '
-                      'Continue an interrupted run with `actgen_train --resume RUN_DIR`.')
-    add_settings(p, RoundsConfig, defaults)
-    p.add_argument('--config', type=Path, default=None, metavar='FILE', help="take the settings from FILE (YAML or JSON, options' "
-                   "names as keys; a rounds run's config.json works); options given here override it")
-    p.add_argument('--out', type=Path, default=None, help='run directory (default: runs/<dataset>-rounds-<query>-<method>-<time>)')
-    p.add_argument('--resume', type=Path, default=None, metavar='RUN_DIR', help='continue the rounds run in RUN_DIR after its last finished round')
-    p.add_argument('--quiet', action='store_true', help='no progress bars')
-    return p
-
-def rounds_main(argv=None) -> list[dict]:
-    "`actgen_train --rounds N ...`: parse, run (or resume), print one line."
-    defaults = config_defaults(RoundsConfig, argv)
-    a = rounds_parser(defaults).parse_args(argv)
-    if a.resume is not None: rows, out = resume_rounds(a.resume, progress=not a.quiet), a.resume
-    else:
-        cfg = settings_from_args(RoundsConfig, a, defaults)
-        out = a.out or Path('runs')/f"{cfg.dataset.replace(':', '_').replace('/', '_')}-rounds-{cfg.query}-{cfg.method}-{time.strftime('%Y%m%d-%H%M%S')}"
-        rows = run_rounds(cfg, out, progress=not a.quiet)
-    last = rows[-1]
-    print(f"done: test accuracy {last['test_acc']:.4f} after round {last['round']}, {last['n_labeled']} labeled, "
-          f"{last['n_generated_total']} generated; run directory: {out}")
     return rows
