@@ -110,6 +110,7 @@ d = { 'settings': {'branch': 'main', 'doc_baseurl': '/', 'doc_host': '', 'git_ur
                                    'actgen.classifier._timm_name': ('classifier.html#_timm_name', 'actgen/classifier.py'),
                                    'actgen.classifier.accuracy': ('classifier.html#accuracy', 'actgen/classifier.py'),
                                    'actgen.classifier.accuracy_and_ece': ('classifier.html#accuracy_and_ece', 'actgen/classifier.py'),
+                                   'actgen.classifier.bins_ece': ('classifier.html#bins_ece', 'actgen/classifier.py'),
                                    'actgen.classifier.build_classifier': ('classifier.html#build_classifier', 'actgen/classifier.py'),
                                    'actgen.classifier.calibration_bins': ('classifier.html#calibration_bins', 'actgen/classifier.py'),
                                    'actgen.classifier.check_arch': ('classifier.html#check_arch', 'actgen/classifier.py'),

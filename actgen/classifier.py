@@ -23,7 +23,7 @@ from .distributed import SINGLE, Shard, all_sum
 # %% auto #0
 __all__ = ['CLASSIFIERS', 'TIMM', 'ClassifierConfig', 'Normalize', 'small_cnn', 'resnet18', 'vgg_small', 'mobilenet_small',
            'default_arch', 'is_timm', 'timm_weights', 'timm_classifier', 'check_arch', 'build_classifier', 'cosine_lr',
-           'train_epoch', 'accuracy', 'make_optimizer', 'fit_classifier', 'calibration_bins',
+           'train_epoch', 'accuracy', 'make_optimizer', 'fit_classifier', 'calibration_bins', 'bins_ece',
            'expected_calibration_error', 'accuracy_and_ece', 'focal_loss', 'weighted_ce']
 
 # %% ../nbs/06c_classifier.ipynb #7c8b304e
@@ -211,11 +211,14 @@ def calibration_bins(probs: torch.Tensor, labels: torch.Tensor, n_bins: int = 15
                         accuracy=right[m].mean().item() if n else float('nan')))
     return out
 
+def bins_ece(bins: list[dict]) -> float:
+    "ECE of `calibration_bins`: the mean over bins of |accuracy - confidence|, weighted by the bins' sizes (nan for no images)."
+    n = sum(b['n'] for b in bins)
+    return sum(b['n'] * abs(b['accuracy'] - b['confidence']) for b in bins if b['n']) / n if n else float('nan')
+
 def expected_calibration_error(probs: torch.Tensor, labels: torch.Tensor, n_bins: int = 15) -> float:
-    "ECE: the mean over confidence bins of |accuracy - confidence|, weighted by the bins' sizes (nan for no images)."
-    if len(probs) == 0: return float('nan')
-    bins = [b for b in calibration_bins(probs, labels, n_bins) if b['n']]
-    return sum(b['n'] * abs(b['accuracy'] - b['confidence']) for b in bins) / len(probs)
+    "ECE of `probs` against `labels` over `n_bins` equal-width confidence bins."
+    return bins_ece(calibration_bins(probs, labels, n_bins)) if len(probs) else float('nan')
 
 def accuracy_and_ece(model: nn.Module, ds: ImageSet, batch_size: int = 512) -> tuple[float, float, torch.Tensor]:
     "Top-1 accuracy and ECE of `model` on `ds` from one pass, and the probabilities `(N, C)` they came from."

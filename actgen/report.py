@@ -8,7 +8,7 @@ import json, math
 from pathlib import Path
 
 from .core import read_json, save_figure, write_json
-from .classifier import calibration_bins
+from .classifier import bins_ece, calibration_bins
 
 # %% auto #0
 __all__ = ['GENERATED_KEYS', 'mean_std', 'plot_accuracy', 'summarize', 'results_markdown', 'plot_results', 'plot_reliability',
@@ -87,9 +87,7 @@ def plot_reliability(bins: list[dict], title: str = ''):
     ax.bar([b['low'] for b in full], [b['confidence'] - b['accuracy'] for b in full], w, bottom=[b['accuracy'] for b in full],
            align='edge', color='#d9534f', alpha=.35, label='gap to confidence')
     ax.plot([0, 1], [0, 1], 'k--', lw=.8); ax.set_ylim(0, 1); ax.set_ylabel('accuracy')
-    n = sum(b['n'] for b in bins)
-    ece = sum(b['n'] * abs(b['accuracy'] - b['confidence']) for b in full) / n if n else float('nan')
-    ax.set_title(f'{title}{": " if title else ""}ECE {100 * ece:.2f}%', fontsize=9); ax.legend(fontsize=7, loc='upper left')
+    ax.set_title(f'{title}{": " if title else ""}ECE {100 * bins_ece(bins):.2f}%', fontsize=9); ax.legend(fontsize=7, loc='upper left')
     ax2.bar([b['low'] for b in bins], [b['n'] for b in bins], w, align='edge', color='gray', alpha=.6)
     ax2.set_xlabel('confidence (top-1 probability)'); ax2.set_ylabel('images'); ax2.set_xlim(0, 1)
     fig.tight_layout(); return fig
