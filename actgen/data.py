@@ -4,22 +4,25 @@
 
 # %% ../nbs/01_data.ipynb #099833e9
 from __future__ import annotations
-import gzip, math, os, struct
+import gzip, json, math, os, struct
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Literal
 
 import numpy as np
 import torch
 import torch.nn.functional as F
 
 from .core import ActgenError
+from .config import Settings
 from .imageset import ImageSet
 from .image_tree import SPLITS, _tree_classes, cache_dir, load_image_tree
 
 # %% auto #0
 __all__ = ['PROMPT_TEMPLATES', 'FASHION_MNIST_DIR', 'FASHION_CLASSES', 'CIFAR10_CLASSES', 'DIGIT_CLASSES', 'CIFAR10_ZIPS',
-           'DATASETS', 'prompt_name', 'make_prompt', 'read_idx', 'DatasetInfo', 'load_dataset', 'dataset_classes',
-           'dataset_info', 'balanced_subset', 'train_val_split', 'conform', 'augment']
+           'DATASETS', 'FLIP_FILE', 'prompt_name', 'make_prompt', 'read_idx', 'DatasetInfo', 'load_dataset',
+           'dataset_classes', 'dataset_info', 'dataset_flip', 'legacy_flip', 'DataSettings', 'balanced_subset',
+           'train_val_split', 'conform', 'augment']
 
 # %% ../nbs/01_data.ipynb #39f42002
 PROMPT_TEMPLATES = ['a photo of a {}', 'a realistic photo of a {}', 'a picture of a {}', 'an image of a {}',
@@ -135,10 +138,11 @@ class DatasetInfo:
     "What is known about a dataset before loading it (also readable as `info['hflip']`)."
     name: str
     classes: list[str]
-    hflip: bool             # is a horizontal flip a label-preserving augmentation?
+    hflip: bool             # is a horizontal flip a label-preserving augmentation? (False where a folder does not say)
     channels: int | None    # None: decided by the files
     size: int | None
     source: str
+    flip_declared: bool = True   # False: a folder without PATH/actgen_dataset.json, whose hflip is a cautious default
     def __getitem__(self, k): return getattr(self, k)
 
 DATASETS = {
@@ -178,12 +182,58 @@ def dataset_classes(name: str, data_dir=None) -> list[str]:
     if not src.exists(): raise ActgenError(f"{src} does not exist")
     return _tree_classes(src)
 
+FLIP_FILE = 'actgen_dataset.json'   # beside a folder dataset's splits: {"flip": true} where a mirror image keeps its label
+
+def _declared_flip(folder: Path) -> bool | None:
+    "What `folder/actgen_dataset.json` declares: True or False, or None where there is no such file."
+    p = folder/FLIP_FILE; want = '{"flip": true} or {"flip": false}'
+    if not p.is_file(): return None
+    try: d = json.loads(p.read_text(encoding='utf-8'))
+    except (ValueError, UnicodeDecodeError) as e: raise ActgenError(f"{p} is not valid JSON ({e}); write {want} into it") from None
+    except OSError as e: raise ActgenError(f"cannot read {p} ({e.strerror or e})") from None
+    if not isinstance(d, dict) or set(d) != {'flip'} or not isinstance(d['flip'], bool):
+        raise ActgenError(f"{p} must hold {want} (whether a mirror image keeps its label), not {json.dumps(d)[:80]}")
+    return d['flip']
+
 def dataset_info(name: str, data_dir=None) -> DatasetInfo:
-    "`DATASETS[name]`, also for 'cifar10:PATH' and 'folder:PATH' (a folder is assumed to allow horizontal flips)."
+    "`DATASETS[name]`, also for 'cifar10:PATH' (flipped, as CIFAR-10) and 'folder:PATH' (flipped only where PATH/actgen_dataset.json says so)."
     kind, path = _parse_name(name, data_dir)
     if kind != 'folder' and not (kind == 'cifar10' and path): return DATASETS[kind]
     if kind == 'cifar10': return DatasetInfo(name, dataset_classes(name, data_dir), True, 3, 32, str(_cifar_source(path)))
-    return DatasetInfo(name, dataset_classes(name, data_dir), True, None, None, path)
+    classes = dataset_classes(name, data_dir); declared = _declared_flip(Path(path).expanduser())
+    return DatasetInfo(name, classes, bool(declared), None, None, path, declared is not None)
+
+# %% ../nbs/01_data.ipynb #fbcd6dd8
+_FLIP_NOTED: set = set()   # the datasets whose undeclared flips this process has mentioned
+
+def dataset_flip(name: str,                # a dataset name of `load_dataset`
+                 flip: str | bool = 'auto', # 'yes', 'no' (or a bool), or 'auto': as the dataset declares
+                 data_dir=None) -> bool:
+    "Whether training on `name` mirrors half of the images; where a folder does not say and `flip` is 'auto': no, and a note, once, on how to say yes."
+    if isinstance(flip, bool): return flip
+    if flip not in ('auto', 'yes', 'no'): raise ActgenError(f"--flip must be one of auto, yes, no, got {flip!r}")
+    if flip != 'auto': return flip == 'yes'
+    info = dataset_info(name, data_dir)
+    if not info.flip_declared and info.source not in _FLIP_NOTED:
+        _FLIP_NOTED.add(info.source)
+        where = Path(info.source).expanduser()   # a folder, or a zip (which only the option can override)
+        print(f"note: {name} does not declare whether a mirror image keeps its label, so its images are not flipped; to flip them, pass --flip yes"
+              + (f" or write {{\"flip\": true}} into {where/FLIP_FILE}" if where.is_dir() else ''), flush=True)
+    return info.hflip
+
+def legacy_flip(dataset: str) -> str:
+    "The `flip` setting a run recorded before the setting existed ran with: 'yes' for a folder (all were mirrored then), else 'auto'."
+    return 'yes' if _parse_name(dataset)[0] == 'folder' else 'auto'
+
+@dataclass
+class DataSettings(Settings):
+    "Which dataset a run reads, and whether its training images may be mirrored (every run config extends it)."
+    dataset: str = 'fashion-mnist'      # dataset: fashion-mnist, cifar10, digits, or folder:PATH
+    flip: Literal['auto', 'yes', 'no'] = 'auto'  # mirror half of the training images: yes, no, or auto (as the dataset declares; a folder: PATH/actgen_dataset.json, else no)
+
+    def flips(self) -> bool:
+        "The resolved `flip` of this config's dataset."
+        return dataset_flip(self.dataset, self.flip)
 
 # %% ../nbs/01_data.ipynb #3329c254
 def balanced_subset(ds: ImageSet, n: int, seed: int) -> ImageSet:

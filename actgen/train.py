@@ -16,7 +16,7 @@ import actgen
 from .core import ActgenError, image_grid, save_figure, seed_everything
 from .config import NON_NEGATIVE, POSITIVE, Settings, check_settings, from_dict, limits, to_flat
 from .imageset import ImageSet, concat
-from .data import balanced_subset, dataset_info, load_dataset, train_val_split
+from .data import DataSettings, balanced_subset, legacy_flip, load_dataset, train_val_split
 from .genset import GeneratedSet, resume_from
 from .generator import load_generator, recommended_guidance_scale
 from .sampler import GenerationConfig
@@ -38,9 +38,8 @@ __all__ = ['RunSettings', 'TrainConfig', 'resume_experiment', 'run_experiment', 
 
 # %% ../nbs/07_train.ipynb #566f3743
 @dataclass
-class RunSettings(Settings):
-    "What every kind of run has: its data, its seed and its device (the epochs of Algorithm 1 and GALOT's rounds extend it)."
-    dataset: str = 'fashion-mnist'      # dataset: fashion-mnist, cifar10, digits, or folder:PATH
+class RunSettings(DataSettings):
+    "What every kind of run has: its data (the dataset and its flips, `01_data`), its seed and its device (the epochs of Algorithm 1 and GALOT's rounds extend it)."
     seed: int = 0                       # random seed of the run
     device: str = 'auto'                # cpu, cuda, cuda:N, or auto
     tensorboard: bool = True            # also write TensorBoard events into RUN/tensorboard (metrics, generated images, settings)
@@ -83,6 +82,7 @@ def resume_experiment(run_dir: str | Path, progress: bool = True) -> list[dict]:
     "Continue the run in `run_dir` from its last checkpoint (or from the start if it has none)."
     run_dir = Path(run_dir); saved = read_run_config(run_dir)['config']
     saved.setdefault('grad_update', 'same')   # runs recorded before the setting existed moved the embedding at once
+    saved.setdefault('flip', legacy_flip(saved.get('dataset', 'fashion-mnist')))   # ... and mirrored every folder
     cfg = from_dict(TrainConfig, saved, where=str(run_dir/'config.json'))
     return run_experiment(cfg, run_dir, progress, resume=True)
 
@@ -132,12 +132,12 @@ def _load(cfg: TrainConfig) -> Run:
         gen = load_generator(cfg.generator_source, device=device)
         if cfg.gen.grad_checkpointing: gen.enable_gradient_checkpointing()
     arch = default_arch(full) if cfg.classifier.arch == 'auto' else cfg.classifier.arch
-    return Run(cfg, shard, device, method, full, test, train, val, gen, arch, dataset_info(cfg.dataset).hflip)
+    return Run(cfg, shard, device, method, full, test, train, val, gen, arch, cfg.flips())
 
 def _open(run: Run, run_dir: Path, resume: bool):
     "Rank 0 alone creates (or, resuming, locks) and writes the run directory; then every rank builds the classifier."
     cfg = run.cfg
-    record = dict(config=to_flat(cfg), arch=run.arch, actgen_version=actgen.__version__,
+    record = dict(config=to_flat(cfg), arch=run.arch, flip=run.flip, actgen_version=actgen.__version__,
                   generator=cfg.generator_source if run.gen is not None else None, classes=run.full.classes,
                   sizes=dict(train=len(run.train), val=len(run.val), test=len(run.test), labeled=len(run.train) + len(run.val)),
                   world_size=run.shard.world)
