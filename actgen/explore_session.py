@@ -15,7 +15,7 @@ import torch
 
 from .core import ActgenError, default_device, read_json
 from .config import Settings
-from .data import balanced_subset, conform, load_dataset, make_prompt, train_val_split
+from .data import balanced_subset, conform, dataset_flip, load_dataset, make_prompt, train_val_split
 from .generator import load_generator, recommended_guidance_scale
 from .sampler import GenerationConfig, SamplerCallback, sample
 from .attention import AttentionMask, class_token_indices
@@ -118,7 +118,8 @@ def make_session(dataset: str = 'fashion-mnist',     # a dataset name of `load_d
         dataset, labeled, val_frac, seed = cfg['dataset'], cfg['labeled'], cfg['val_frac'], cfg['seed']
     full = load_dataset(dataset, 'train')
     train, val = train_val_split(balanced_subset(full, labeled, seed=seed), val_frac, seed=seed)
-    if classifier is None: classifier = fit_classifier(train, epochs=epochs, batch_size=batch_size, seed=seed, device=device, progress=False)
+    if classifier is None: classifier = fit_classifier(train, epochs=epochs, batch_size=batch_size, seed=seed, device=device, progress=False,
+                                                            flip=dataset_flip(dataset))   # mirrored only where the dataset allows it
     gen = generator if not isinstance(generator, str) else \
         load_generator(f'embedded:{dataset}' if generator == 'auto' else generator, device=device)
     return ExploreSession(dataset, gen, classifier.to(device), val)

@@ -16,7 +16,7 @@ from tqdm.auto import tqdm
 import actgen
 from .core import ActgenError, image_grid, save_figure, seed_everything, write_json
 from .imageset import ImageSet, concat
-from .data import balanced_subset, dataset_info, load_dataset
+from .data import balanced_subset, legacy_flip, load_dataset
 from .genset import GeneratedSet, resume_from
 from .acquire import ACQUISITIONS, predict_proba
 from .pool import PoolConfig, PoolStrategy, check_rounds_query, query_pool
@@ -152,7 +152,9 @@ def _save_round(run_dir: Path, r: int, model, opt, rows: list[dict], labeled: li
 def resume_rounds(run_dir: str | Path, progress: bool = True) -> list[dict]:
     "Continue the rounds run in `run_dir` after its last finished round."
     run_dir = Path(run_dir)
-    cfg = from_dict(RoundsConfig, read_run_config(run_dir)['config'], where=str(run_dir/'config.json'))
+    saved = read_run_config(run_dir)['config']
+    saved.setdefault('flip', legacy_flip(saved.get('dataset', 'fashion-mnist')))   # runs recorded before the setting mirrored every folder
+    cfg = from_dict(RoundsConfig, saved, where=str(run_dir/'config.json'))
     return run_rounds(cfg, run_dir, progress, resume=True)
 
 def run_rounds(cfg: RoundsConfig, run_dir: str | Path, progress: bool = True, resume: bool = False) -> list[dict]:
@@ -171,9 +173,9 @@ def _run_rounds(cfg, run_dir, progress, resume):
         from actgen.generator import load_generator
         gen = load_generator(cfg.generator_source, device=device)
         if cfg.gen.grad_checkpointing: gen.enable_gradient_checkpointing()
-    flip = dataset_info(cfg.dataset).hflip
+    flip = cfg.flips()
     run_dir = Path(run_dir)
-    lock = open_run_dir(run_dir, resume, dict(kind='rounds', config=to_flat(cfg), arch=arch, actgen_version=actgen.__version__,
+    lock = open_run_dir(run_dir, resume, dict(kind='rounds', config=to_flat(cfg), arch=arch, flip=flip, actgen_version=actgen.__version__,
                         generator=cfg.generator_source if gen is not None else None, classes=full.classes,
                         sizes=dict(train=len(full), initial=len(initial), test=len(test), extra=len(extra) if extra else 0)))
     try: return _rounds(cfg, run_dir, full, test, initial, extra, gen, arch, flip, device, progress)
