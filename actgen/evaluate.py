@@ -14,12 +14,12 @@ from tqdm.auto import tqdm
 from .core import ActgenError, atomic_write, default_device, image_grid, save_figure, write_json
 from .config import HelpFormatter, OneLineParser, add_setting, run_cli
 from .imageset import ImageSet
-from .data import conform, load_dataset, make_prompt
+from .data import DataSettings, conform, dataset_flip, load_dataset, make_prompt
 from .generator import load_generator, recommended_guidance_scale, resolve_model_source
 from .sampler import GenerationConfig, generate
 from .acquire import predict_proba
 from .classifier import accuracy, accuracy_and_ece, build_classifier, default_arch, expected_calibration_error, fit_classifier
-from .measures import _pct, diversity, knn_distances, near_copies
+from .measures import _pct, diversity, knn_distances, mirror_only, near_copies
 
 # %% auto #0
 __all__ = ['BARS', 'generate_per_class', 'as_dataset_images', 'round_trip', 'reconstruction_diversity', 'reconstruction_fidelity',
@@ -67,13 +67,16 @@ def reconstruction_fidelity(gen, real: ImageSet, classifier, batch_size: int = 5
 # %% ../nbs/10_generator_eval.ipynb #70bd03c5
 def reference_classifier(dataset: str, train: ImageSet | None = None, test: ImageSet | None = None, arch: str | None = None,
                          epochs: int = 10, seed: int = 0, device=None, cache: str | Path | None = None,
-                         fit_fn=None, progress: bool = True):
+                         fit_fn=None, progress: bool = True,
+                         flip: str | bool = 'auto'):   # mirror its training images: yes, no, or auto (as the dataset declares, `dataset_flip`)
     "A classifier trained on the real training split of `dataset` and its test accuracy: `(model, test_acc)`; cached in `cache` if given."
+    flip = dataset_flip(dataset, flip)
     device = torch.device(device) if device not in (None, 'auto') else default_device()
     train = train if train is not None else load_dataset(dataset, 'train')
     test = test if test is not None else load_dataset(dataset, 'test')
     arch = default_arch(train) if arch in (None, 'auto') else arch
     key = dict(dataset=dataset, arch=arch, epochs=epochs, seed=seed, n_train=len(train), classes=train.classes)
+    if not flip: key['flip'] = False   # caches written before the setting were all trained with flips: they stay valid for those
     if cache is not None and Path(cache).exists():
         ck = torch.load(cache, map_location='cpu', weights_only=False)
         if ck.get('key') == key:
@@ -81,7 +84,7 @@ def reference_classifier(dataset: str, train: ImageSet | None = None, test: Imag
             model.load_state_dict(ck['state_dict'])
             return model.to(device).eval(), ck['test_acc']
     if device.type == 'cuda': torch.backends.cudnn.benchmark = True; torch.backends.cuda.matmul.allow_tf32 = True; torch.backends.cudnn.allow_tf32 = True
-    model = (fit_fn or fit_classifier)(train, arch=arch, epochs=epochs, seed=seed, device=device, progress=progress)
+    model = (fit_fn or fit_classifier)(train, arch=arch, epochs=epochs, seed=seed, device=device, progress=progress, flip=flip)
     acc = accuracy(model, test)
     if cache is not None:
         with atomic_write(cache) as tmp:
@@ -109,13 +112,16 @@ def speed_benchmark(gen_or_model='embedded:fashion-mnist', n: int = 64, steps: i
                 cpu_cores=os.cpu_count(), load_average=[round(load0, 2), round(load1, 2)])
 
 # %% ../nbs/10_generator_eval.ipynb #91476ee0
-BARS = dict(fidelity={'fashion-mnist': 0.85, 'cifar10': 0.50}, diversity=0.70, near_copies=0, speed_seconds=60.0)
+BARS = dict(fidelity={'fashion-mnist': 0.85, 'cifar10': 0.50}, diversity=0.70, near_copies=0, speed_seconds=60.0,
+            fidelity_relative=0.75,   # elsewhere: fidelity >= this x the reference classifier's test accuracy
+            mirrored_margin=0.05)     # recognised only after mirroring: generated share <= the real images' share + this
 
 def _kind(dataset: str) -> str: return dataset.partition(':')[0]
 
 def evaluate_at(gen, classifier, train: ImageSet, real: ImageSet, guidance_scale: float, n_per_class: int = 100,
                 steps: int = 40, template: str = 'a photo of a {}', seed: int = 0, batch_size: int = 100,
-                knn_k: int = 50, device=None, progress: bool = False, scheduler: str = 'ddpm') -> dict:
+                knn_k: int = 50, device=None, progress: bool = False, scheduler: str = 'ddpm',
+                mirror: bool = False) -> dict:   # also the share recognised only after mirroring (`mirror_only`)
     "Fidelity, per-class diversity and near-copy statistics of `gen` at one guidance scale, and the sampling time per image."
     classes = train.classes; t0 = time.perf_counter()
     x, y = generate_per_class(gen, classes, n_per_class, steps, guidance_scale, template, seed, batch_size, progress, scheduler)
@@ -130,7 +136,8 @@ def evaluate_at(gen, classifier, train: ImageSet, real: ImageSet, guidance_scale
                 ece=round(expected_calibration_error(probs, y), 4),   # the reference's confidence against the prompted classes
                 diversity=div, min_diversity_ratio=min(d['ratio'] for d in div.values()),
                 nn_distance_generated=_pct(knn[:, 0]), near_copies=int(copies.sum()),
-                near_copy_examples=[int(i) for i in copies.nonzero().flatten()[:10]], images=xg, labels=y)
+                near_copy_examples=[int(i) for i in copies.nonzero().flatten()[:10]], images=xg, labels=y,
+                **({'mirrored': mirror_only(classifier, xg, y, classes)} if mirror else {}))
 
 def _real_reference(test: ImageSet, per_class: int, seed: int) -> ImageSet:
     "At most `per_class` real test images of every class, drawn with `seed`: the reference of diversity."
@@ -148,11 +155,20 @@ def _autoencoder_ceiling(gen, real: ImageSet, classifier) -> dict:
                 fidelity_round_trip={c: d['round_trip'] for c, d in fid.items()},
                 fidelity_real={c: d['original'] for c, d in fid.items()})
 
-def _quality_bars(kind: str, main: dict) -> dict:
-    "The fidelity (where the dataset has a threshold), diversity and near-copy bars of the main run."
-    bars = {}
-    fb = BARS['fidelity'].get(kind)
-    if fb is not None: bars['fidelity'] = dict(value=main['fidelity'], threshold=fb, passed=main['fidelity'] >= fb)
+def _mirror_reference(clf, real: ImageSet, flips: bool) -> dict:
+    "The real test images' share recognised only after mirroring (the scale of the mirror check), or why the check is skipped."
+    if flips: return dict(mirror_check='skipped: the dataset is mirrored in training (flip), so a mirrored image keeps its label')
+    return dict(mirror_check='done', mirrored_real=mirror_only(clf, real.images, real.labels, real.classes))
+
+def _quality_bars(kind: str, main: dict, report: dict) -> dict:
+    "The fidelity (absolute where the dataset has a threshold, else relative to the reference), mirror, diversity and near-copy bars of the main run."
+    fb, rule = BARS['fidelity'].get(kind), None
+    if fb is None: fb, rule = round(BARS['fidelity_relative'] * report['classifier']['test_accuracy'], 4), f"{BARS['fidelity_relative']} x the reference's test accuracy"
+    bars = dict(fidelity=dict(value=main['fidelity'], threshold=fb, passed=main['fidelity'] >= fb, **({'rule': rule} if rule else {})))
+    if 'mirrored' in main:
+        t = round(report['mirrored_real']['share'] + BARS['mirrored_margin'], 4)
+        bars['mirrored'] = dict(value=main['mirrored']['share'], threshold=t, passed=main['mirrored']['share'] <= t,
+                                rule=f"the real test images' share + {BARS['mirrored_margin']}")
     bars['diversity'] = dict(value=main['min_diversity_ratio'], threshold=BARS['diversity'],
                              passed=main['min_diversity_ratio'] >= BARS['diversity'])
     bars['near_copies'] = dict(value=main['near_copies'], threshold=BARS['near_copies'], passed=main['near_copies'] <= BARS['near_copies'])
@@ -170,15 +186,16 @@ def evaluate_generator(model: str = 'embedded:fashion-mnist', # the generator: e
                        speed: bool | None = None,         # run the CPU speed benchmark (default: for fashion-mnist)
                        device=None, seed: int = 0, batch_size: int = 100, out: str | Path | None = None,
                        grid: str | Path | None = None,    # save a PNG grid of generated images per class here
-                       progress: bool = True, fit_fn=None, scheduler: str = 'ddpm') -> dict:
+                       progress: bool = True, fit_fn=None, scheduler: str = 'ddpm',
+                       flip: str | bool = 'auto') -> dict:   # the reference trains mirrored: yes, no, or auto (as the dataset declares); no: the mirror check runs
     "Measure all bars of a generator on `dataset` and return (and optionally write as JSON) the report."
     device = torch.device(device) if device not in (None, 'auto') else default_device()
     t0 = time.time()
     resolve_model_source(model)   # a wrong model fails now, not after the classifier is trained
     train, test = load_dataset(dataset, 'train'), load_dataset(dataset, 'test')
-    real = _real_reference(test, real_per_class, seed)
+    real, flips = _real_reference(test, real_per_class, seed), dataset_flip(dataset, flip)
     clf, test_acc = reference_classifier(dataset, train, test, classifier_arch, classifier_epochs, seed, device,
-                                         classifier_cache, fit_fn, progress)
+                                         classifier_cache, fit_fn, progress, flips)
     _, test_ece, _ = accuracy_and_ece(clf, test)
     if progress: print(f"reference classifier: test accuracy {test_acc:.4f}, ECE {test_ece:.4f} ({len(test)} real test images)", flush=True)
     gen = load_generator(model, device=device, dtype='fp32')
@@ -188,14 +205,14 @@ def evaluate_generator(model: str = 'embedded:fashion-mnist', # the generator: e
     report = dict(model=model, dataset=dataset, device=str(device), steps=steps, scheduler=scheduler, n_per_class=n_per_class, template=template,
                   classifier=dict(arch=default_arch(train) if classifier_arch in (None, 'auto') else classifier_arch,
                                   epochs=classifier_epochs, test_accuracy=round(test_acc, 4), test_ece=round(test_ece, 4),
-                                  test_images=len(test)),
+                                  test_images=len(test), flip=flips),
                   nn_distance_real_test=_pct(real_knn[:, 0]), near_copies_real_test=int(near_copies(real_knn).sum()),
                   real_test_images=len(real))
-    report.update(_autoencoder_ceiling(gen, real, clf))
+    report.update(_autoencoder_ceiling(gen, real, clf), **_mirror_reference(clf, real, flips))
     runs = []
     for s in [guidance_scale] + [s for s in sweep if s != guidance_scale]:
         r = evaluate_at(gen, clf, train, real, s, n_per_class, steps, template, seed, batch_size, device=device, progress=progress,
-                        scheduler=scheduler)
+                        scheduler=scheduler, mirror=not flips)
         if progress: print(f"guidance {s}: fidelity {r['fidelity']:.4f}, min diversity ratio {r['min_diversity_ratio']:.3f}, "
                            f"near-copies {r['near_copies']}", flush=True)
         runs.append(r)
@@ -204,7 +221,7 @@ def evaluate_generator(model: str = 'embedded:fashion-mnist', # the generator: e
     report.update(guidance_scale=guidance_scale, **{k: v for k, v in strip(main).items() if k != 'guidance_scale'},
                   sweep=[strip(r) for r in runs[1:]])
     kind = _kind(dataset)
-    bars = _quality_bars(kind, main)
+    bars = _quality_bars(kind, main, report)
     if speed if speed is not None else kind == 'fashion-mnist':
         del gen
         sp = speed_benchmark(model, 64, 40, guidance_scale, 2, template, train.classes)
@@ -229,18 +246,24 @@ def format_report(r: dict) -> str:
          f"guidance {r['guidance_scale']}, template '{r['template']}' ({r['device']})",
          f"reference classifier {r['classifier']['arch']} ({r['classifier']['epochs']} epochs on the real training split): "
          f"test accuracy {r['classifier']['test_accuracy']:.4f} (ECE {r['classifier'].get('test_ece', float('nan')):.4f}) "
-         f"on {r['classifier']['test_images']} real test images"]
+         f"on {r['classifier']['test_images']} real test images" + ('' if r['classifier'].get('flip', True) else ', trained without mirrored images')]
     names = dict(fidelity='fidelity (share classified as the prompted class)', diversity='diversity (min over classes of generated/real mean pairwise distance)',
-                 near_copies='near-copies of training images (generated)', speed='speed (s for 64 images, 40 steps, CFG, CPU, 2 threads)')
+                 near_copies='near-copies of training images (generated)', speed='speed (s for 64 images, 40 steps, CFG, CPU, 2 threads)',
+                 mirrored='recognised only after mirroring (share of generated images)')
     for k, b in r['bars'].items():
-        L.append(f"  {'PASS' if b['passed'] else 'FAIL'}  {names[k]}: {b['value']}  (bar: {'<=' if k in ('near_copies', 'speed') else '>='} {b['threshold']})")
+        L.append(f"  {'PASS' if b['passed'] else 'FAIL'}  {names[k]}: {b['value']}  (bar: {'<=' if k in ('near_copies', 'speed', 'mirrored') else '>='} "
+                 f"{b['threshold']}{': ' + b['rule'] if 'rule' in b else ''})")
     ceiling, fc, fr = r.get('diversity_ceiling', {}), r.get('fidelity_round_trip', {}), r.get('fidelity_real', {})
+    mg, mr = r.get('mirrored', {}).get('per_class', {}), r.get('mirrored_real', {}).get('per_class', {})
+    if r.get('mirror_check', 'done') != 'done': L.append(f"mirror check {r['mirror_check']}")
     L.append('per class: fidelity' + (' (real test images: as they are / through the autoencoder)' if fc else '')
-             + ' | diversity generated / real = ratio' + (' (ceiling: real images through the autoencoder)' if ceiling else ''))
+             + ' | diversity generated / real = ratio' + (' (ceiling: real images through the autoencoder)' if ceiling else '')
+             + (' | recognised only after mirroring, generated / real' if mg else ''))
     for c in r['fidelity_per_class']:
         d = r['diversity'][c]
         L.append(f"  {c:>12}: {r['fidelity_per_class'][c]:.2f}" + (f" ({fr[c]:.2f} / {fc[c]:.2f})" if c in fc else '')
-                 + f" | {d['generated']:.3f} / {d['real']:.3f} = {d['ratio']:.3f}" + (f" (ceiling {ceiling[c]:.3f})" if c in ceiling else ''))
+                 + f" | {d['generated']:.3f} / {d['real']:.3f} = {d['ratio']:.3f}" + (f" (ceiling {ceiling[c]:.3f})" if c in ceiling else '')
+                 + (f" | {mg[c]:.2f} / {mr[c]:.2f}" if c in mg and c in mr else ''))
     L.append(f"nearest training image, L2 distance: generated {r['nn_distance_generated']}; real test {r['nn_distance_real_test']} "
              f"(near-copies among {r['real_test_images']} real test images by the same test: {r['near_copies_real_test']})")
     if 'ece' in r: L.append(f"calibration on the generated images: ECE {r['ece']:.4f} (the reference classifier's confidence against the prompted classes)")
@@ -256,6 +279,7 @@ def eval_parser() -> argparse.ArgumentParser:
                       description='Measure a text-to-image generator against the bars: fidelity, diversity, near-copies, CPU speed.')
     p.add_argument('--model', default='embedded:fashion-mnist', help='the generator: embedded:NAME, a diffusers folder, or a hub id')
     p.add_argument('--dataset', default='fashion-mnist', help='its dataset: fashion-mnist, cifar10, cifar10:PATH, digits, folder:PATH')
+    add_setting(p, DataSettings, 'flip')
     p.add_argument('--n-per-class', type=int, default=100, help='generated images per class')
     p.add_argument('--steps', type=int, default=40, help='sampling steps')
     add_setting(p, GenerationConfig, 'scheduler')
@@ -300,7 +324,7 @@ def _eval(argv=None):
     r = evaluate_generator(a.model, a.dataset, a.n_per_class, a.steps, a.guidance_scale, sweep, a.template, a.classifier_arch,
                            a.classifier_epochs, a.classifier_cache, speed={'auto': None, 'yes': True, 'no': False}[a.speed],
                            device=a.device, seed=a.seed, batch_size=a.batch_size, out=out, grid=a.grid, progress=not a.quiet,
-                           scheduler=a.scheduler)
+                           scheduler=a.scheduler, flip=a.flip)
     print(format_report(r)); print(f"report: {out}")
     if not all(b['passed'] for b in r['bars'].values()): sys.exit(1)
     return r

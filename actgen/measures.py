@@ -6,8 +6,10 @@
 from __future__ import annotations
 import torch
 
+from .acquire import predict_proba
+
 # %% auto #0
-__all__ = ['mean_pairwise_distance', 'diversity', 'knn_distances', 'near_copies']
+__all__ = ['mean_pairwise_distance', 'diversity', 'knn_distances', 'near_copies', 'mirror_only']
 
 # %% ../nbs/06f_measures.ipynb #0a236316
 def _flat(x: torch.Tensor) -> torch.Tensor:
@@ -45,3 +47,12 @@ def near_copies(knn: torch.Tensor, alpha: float = 0.5) -> torch.Tensor:
 def _pct(d: torch.Tensor) -> dict:
     q = torch.quantile(d.float(), torch.tensor([0.0, 0.01, 0.05, 0.5]))
     return dict(min=round(q[0].item(), 3), p1=round(q[1].item(), 3), p5=round(q[2].item(), 3), median=round(q[3].item(), 3))
+
+# %% ../nbs/06f_measures.ipynb #e504839e
+@torch.no_grad()
+def mirror_only(classifier, images: torch.Tensor, labels: torch.Tensor, classes: list[str]) -> dict:
+    "The share of `images` `classifier` assigns to their label only once mirrored (wrong as they are, right flipped): overall and per class."
+    hit = lambda x: predict_proba(classifier, x).argmax(1).cpu() == labels.cpu()
+    only = (~hit(images) & hit(images.flip(-1))).float()
+    share = lambda m: round(m.mean().item(), 4) if len(m) else float('nan')
+    return dict(share=share(only), per_class={c: share(only[labels.cpu() == i]) for i, c in enumerate(classes)})
