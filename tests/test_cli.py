@@ -27,6 +27,7 @@ def test_train_fashion_mnist_random(tmp_path, tiny_generator):
 
 @pytest.mark.parametrize('args,msg', [
     (['--dataset', 'imagenet-9000'], 'unknown dataset'),
+    (['--dataset', 'digits', '--flip', 'maybe'], "--flip: invalid choice: 'maybe'"),
     (['--epochs', '-1'], 'epochs must be positive'),
     (['--clf-decode', 'half'], "--clf-decode: invalid choice: 'half' (choose from 'full', 'classifier')"),
     (['--grad-update', 'later'], "--grad-update: invalid choice: 'later' (choose from 'next', 'same')"),
@@ -48,6 +49,39 @@ def test_train_bad_input_one_line_exit_2(tmp_path, args, msg):
     assert r.returncode == 2, (r.returncode, r.stderr)
     assert msg in r.stderr and len(r.stderr.strip().splitlines()) == 1, r.stderr
     assert not out.exists()          # nothing half-written
+
+def digit_folder(path: Path, classes=3) -> Path:
+    "The first `classes` digit classes of sklearn's digits as a folder dataset of PNGs (train/<class>/*.png, test/<class>/*.png)."
+    from PIL import Image
+    from actgen.data import load_dataset
+    for split in ('train', 'test'):
+        ds = load_dataset('digits', split)
+        for i in (ds.labels < classes).nonzero().flatten().tolist():
+            (path/split/ds.classes[ds.labels[i]]).mkdir(parents=True, exist_ok=True)
+            Image.fromarray(ds.images[i, 0].numpy()).save(path/split/ds.classes[ds.labels[i]]/f'{i}.png')
+    return path
+
+def test_folder_dataset_mirrored_only_when_declared(tmp_path):
+    "A folder dataset is not mirrored unless PATH/actgen_dataset.json or --flip yes says so (and the run says how, once); a malformed file is one line."
+    folder = digit_folder(tmp_path/'digits3')
+    train = lambda out, *more: run('actgen_train', '--dataset', f'folder:{folder}', '--labeled', 30, '--method', 'real', '--epochs', 1,
+                                   '--device', 'cpu', '--quiet', '--out', tmp_path/out, *more)
+    r = train('a')
+    assert r.returncode == 0, r.stderr
+    assert r.stdout.count('--flip yes') == 1 and 'actgen_dataset.json' in r.stdout, r.stdout
+    rec = json.loads((tmp_path/'a'/'config.json').read_text())
+    assert (rec['flip'], rec['config']['flip']) == (False, 'auto')
+    r = train('b', '--flip', 'yes')
+    assert r.returncode == 0 and '--flip yes' not in r.stdout, r.stderr
+    assert json.loads((tmp_path/'b'/'config.json').read_text())['flip'] is True
+    (folder/'actgen_dataset.json').write_text('{"flip": true}')
+    r = train('c')
+    assert r.returncode == 0 and json.loads((tmp_path/'c'/'config.json').read_text())['flip'] is True, r.stderr
+    (folder/'actgen_dataset.json').write_text('{"flip": "sure"}')
+    r = train('d')
+    lines = r.stderr.strip().splitlines()
+    assert r.returncode == 2 and len(lines) == 1 and str(folder/'actgen_dataset.json') in lines[0] and 'must hold' in lines[0], r.stderr
+    assert not (tmp_path/'d').exists()
 
 def test_train_refuses_folder_of_another_run(tmp_path):
     out = tmp_path/'run'; out.mkdir(); (out/'config.json').write_text('{}')
@@ -76,5 +110,5 @@ def test_generate_with_a_scheduler(tmp_path, tiny_generator):
 def test_help_explains_every_option():
     r = run('actgen_train', '--help')
     assert r.returncode == 0
-    for opt in ['--dataset', '--labeled', '--method', '--images-per-epoch', '--guidance-scale', '--generator', '--out']:
+    for opt in ['--dataset', '--flip', '--labeled', '--method', '--images-per-epoch', '--guidance-scale', '--generator', '--out']:
         assert opt in r.stdout

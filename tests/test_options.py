@@ -30,6 +30,7 @@ TRAIN = {
     '--galot-iters': (['1'], ['0']),
     '--clf-decode': (['full', 'classifier'], ['half']),
     '--scheduler': (['ddpm', 'ddim', 'dpm-solver++', 'euler'], ['heun', 'DDPM', '']),
+    '--flip': (['auto', 'yes', 'no'], ['maybe', 'YES', '']),
 }
 ROUNDS = {
     '--initial': (['20', '30'], ['0', '-5', 'x']),
@@ -45,6 +46,7 @@ ROUNDS = {
     '--galot-eps-schedule': (['constant', 'linear'], ['cosine']),
     '--batch-size': (['8', '64'], ['0']),
     '--scheduler': (['ddpm', 'euler'], ['heun']),
+    '--flip': (['auto', 'no'], ['true']),
 }
 GENERATE = {
     '--n': (['1', '2'], ['0', '-2', 'x']),
@@ -76,6 +78,7 @@ EVAL = {
     '--speed': (['no', 'auto'], ['maybe']),
     '--classifier-arch': (['small-cnn'], ['vgg']),
     '--scheduler': (['ddpm', 'ddim', 'dpm-solver++', 'euler'], ['heun', 'DDPM', '']),
+    '--flip': (['auto', 'yes', 'no'], ['maybe']),
 }
 BENCH = {
     '--methods': (['plain', 'aig', 'plain,aig'], ['warp', 'plain,warp', ',']),
