@@ -4,7 +4,7 @@
 
 # %% ../nbs/01_data.ipynb #099833e9
 from __future__ import annotations
-import gzip, json, math, os, struct
+import gzip, json, math, os, struct, sys
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
@@ -218,7 +218,7 @@ def dataset_flip(name: str,                # a dataset name of `load_dataset`
         _FLIP_NOTED.add(info.source)
         where = Path(info.source).expanduser()   # a folder, or a zip (which only the option can override)
         print(f"note: {name} does not declare whether a mirror image keeps its label, so its images are not flipped; to flip them, pass --flip yes"
-              + (f" or write {{\"flip\": true}} into {where/FLIP_FILE}" if where.is_dir() else ''), flush=True)
+              + (f" or write {{\"flip\": true}} into {where/FLIP_FILE}" if where.is_dir() else ''), file=sys.stderr, flush=True)
     return info.hflip
 
 def legacy_flip(dataset: str) -> str:

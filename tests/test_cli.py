@@ -68,11 +68,11 @@ def test_folder_dataset_mirrored_only_when_declared(tmp_path):
                                    '--device', 'cpu', '--quiet', '--out', tmp_path/out, *more)
     r = train('a')
     assert r.returncode == 0, r.stderr
-    assert r.stdout.count('--flip yes') == 1 and 'actgen_dataset.json' in r.stdout, r.stdout
+    assert r.stderr.count('--flip yes') == 1 and 'actgen_dataset.json' in r.stderr, r.stderr
     rec = json.loads((tmp_path/'a'/'config.json').read_text())
     assert (rec['flip'], rec['config']['flip']) == (False, 'auto')
     r = train('b', '--flip', 'yes')
-    assert r.returncode == 0 and '--flip yes' not in r.stdout, r.stderr
+    assert r.returncode == 0 and '--flip yes' not in r.stderr, r.stderr
     assert json.loads((tmp_path/'b'/'config.json').read_text())['flip'] is True
     (folder/'actgen_dataset.json').write_text('{"flip": true}')
     r = train('c')
