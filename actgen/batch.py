@@ -24,7 +24,7 @@ def run_grid(base: TrainConfig, methods: list[str], seeds: list[int], root: str 
     for m in methods:
         for sd in seeds:
             run = root/m/f'seed{sd}'
-            if not _finished(run, base.classifier.epochs):
+            if not _finished(run, base.resolved().classifier.epochs):
                 if run.exists():
                     k = 0
                     while run.with_name(f'{run.name}.incomplete-{k}').exists(): k += 1

@@ -14,7 +14,7 @@ import torch.nn.functional as F
 from tqdm.auto import tqdm
 
 from .core import ActgenError, default_device, seed_everything
-from .config import POSITIVE, limits
+from .config import NON_NEGATIVE, POSITIVE, limits
 from .imageset import ImageSet
 from .data import augment
 from .acquire import predict_proba
@@ -32,10 +32,17 @@ class ClassifierConfig:
     "The classifier and how it is trained."
     arch: str = 'auto'          # classifier: small-cnn, resnet18, vgg-small, mobilenet-small, timm:NAME (any model timm knows, e.g. timm:resnet18), or auto (small-cnn for grayscale, resnet18 for colour)
     pretrained: bool = False    # start a timm:NAME classifier from timm's pretrained weights, read from the local Hugging Face cache (never downloaded)
-    epochs: int = field(default=20, metadata=POSITIVE)            # training epochs
+    epochs: int | None = field(default=None, metadata=POSITIVE)   # training epochs (default: 20, or more for a small labeled set: enough for --min-steps optimizer steps)
+    min_steps: int = field(default=120, metadata=NON_NEGATIVE)    # without --epochs: train for at least this many optimizer steps, so that a small labeled set is not left at chance
     batch_size: int = field(default=128, metadata=POSITIVE)       # classifier batch size
     lr: float = field(default=0.05, metadata=limits(0, ends='(]'))            # peak learning rate (SGD, cosine)
     weight_decay: float = field(default=5e-4, metadata=limits(0))  # weight decay
+
+    def epochs_for(self, n_images: int) -> int:
+        "The epochs to train on `n_images`: `epochs` where given, else 20, or more where 20 epochs make fewer than `min_steps` steps."
+        if self.epochs is not None: return self.epochs
+        steps_per_epoch = max(1, n_images // self.batch_size)   # `train_epoch` drops the last partial batch
+        return max(20, math.ceil(self.min_steps / steps_per_epoch))
 
 # %% ../nbs/06c_classifier.ipynb #c76e1489
 class Normalize(nn.Module):

@@ -84,14 +84,15 @@ class RoundsConfig(RunSettings):
 # %% ../nbs/07d_rounds.ipynb #71b2406e
 def train_round(data: ImageSet, cfg: RoundsConfig, arch: str, seed: int, device, flip: bool = True,
                 model: nn.Module | None = None, opt=None):
-    "Train a classifier on `data` for `cfg.classifier.epochs` (a new one, or `model` further); returns `(model, optimizer, last loss)`."
+    "Train a classifier on `data` for `cfg.classifier.epochs_for(len(data))` epochs (a new one, or `model` further); returns `(model, optimizer, last loss)`."
     seed_everything(seed)
     if model is None:
         model = build_classifier(arch, len(data.classes), data.channels, cfg.classifier.pretrained).to(device)
         opt = make_optimizer(model, cfg.classifier.lr, cfg.classifier.weight_decay)
     g = torch.Generator().manual_seed(seed); loss = float('nan')
-    for e in range(cfg.classifier.epochs):
-        loss = train_epoch(model, opt, data.images, data.labels, e, cfg.classifier.epochs, cfg.classifier.lr, cfg.classifier.batch_size, flip=flip, generator=g)
+    epochs = cfg.classifier.epochs_for(len(data))   # without --epochs, a round's small labeled set trains longer
+    for e in range(epochs):
+        loss = train_epoch(model, opt, data.images, data.labels, e, epochs, cfg.classifier.lr, cfg.classifier.batch_size, flip=flip, generator=g)
     return model.eval(), opt, loss
 
 def generate_round(gen, cfg: RoundsConfig, r: int, model: nn.Module | None, like: ImageSet):

@@ -14,7 +14,8 @@ from tqdm.auto import tqdm
 
 from .core import ActgenError, image_generators
 from .config import POSITIVE, cli, limits
-from .generator import Generator, recommended_guidance_scale
+from .data import _parse_name
+from .generator import Generator, embedded_models, recommended_guidance_scale
 
 # %% auto #0
 __all__ = ['SchedulerName', 'SCHEDULERS', 'POSTERIOR', 'VP', 'Decode', 'make_scheduler', 'SamplerCallback', 'run_callbacks',
@@ -223,8 +224,13 @@ class GenerationConfig:
     grad_checkpointing: bool = False     # recompute the UNet's and VAE's activations in the backward passes of guidance and GALOT (less GPU memory, a little slower)
 
     def source(self, dataset: str) -> str:
-        "The model to load for `dataset` (auto: its embedded model)."
-        return f'embedded:{dataset}' if self.generator == 'auto' else self.generator
+        "The model to load for `dataset` (auto: its embedded model; a dataset without one is one line naming what to do)."
+        if self.generator != 'auto': return self.generator
+        kind = _parse_name(dataset)[0]
+        if kind not in embedded_models():
+            raise ActgenError(f"no embedded generator for dataset {dataset!r} (embedded: {', '.join(embedded_models()) or 'none'}); "
+                              f"fit one with `actgen_fit_generator --dataset {dataset} --out OUT` and pass `--generator OUT/model`")
+        return f'embedded:{kind}'
 
 # %% ../nbs/03_sampler.ipynb #c1129b6a
 def generate(gen: Generator,

@@ -50,7 +50,9 @@ class RunSettings(DataSettings):
     def resolved(self):
         "This config with the generator's recommended guidance scale filled in where it is None (what config.json records)."
         if self.gen.guidance_scale is not None: return self
-        return replace(self, gen=replace(self.gen, guidance_scale=recommended_guidance_scale(self.generator_source)))
+        try: source = self.generator_source
+        except ActgenError: return self   # no generator for this dataset: only a method that needs none can run
+        return replace(self, gen=replace(self.gen, guidance_scale=recommended_guidance_scale(source)))
 
 @dataclass
 class TrainConfig(RunSettings):
@@ -72,9 +74,17 @@ class TrainConfig(RunSettings):
         c = self.classifier
         check_settings(self)   # every value its declaration allows (choices, finite numbers, limits)
         check_scheduler(get_method(self.method), self)   # an unknown method, or a scheduler it cannot follow
+        if get_method(self.method).needs_generator and self.images_per_epoch > 0:
+            self.generator_source   # a dataset with no embedded model needs --generator: say so before any data is loaded
         get_acquisition(self.galot.acquisition)
         check_arch(c.arch, c.pretrained)   # builds nothing: an unknown timm name, or --pretrained weights not in the local cache, stop here
         return self
+
+    def resolved(self):
+        "With the guidance scale and the epochs filled in (the epochs from the labeled training images, less the validation split)."
+        cfg = super().resolved()
+        epochs = cfg.classifier.epochs_for(int(self.labeled * (1 - self.val_frac)))
+        return replace(cfg, classifier=replace(cfg.classifier, epochs=epochs))
 
 
 # %% ../nbs/07_train.ipynb #0db90af0
@@ -228,8 +238,11 @@ def _finish(run: Run, rows: list[dict]):
 
 def _run(cfg: TrainConfig, run_dir, progress: bool, resume: bool) -> list[dict]:
     "Algorithm 1: each epoch trains, evaluates, selects the hard samples, generates, adds them, and records."
-    cfg = cfg.check().resolved()
+    chosen, cfg = cfg.classifier.epochs is None, cfg.check().resolved()
     run = _load(cfg); progress = progress and run.shard.is_main
+    if chosen and progress:
+        print(f"epochs: {cfg.classifier.epochs} ({len(run.train)} labeled training images at batch {cfg.classifier.batch_size}; "
+              f"at least --min-steps {cfg.classifier.min_steps} optimizer steps)")
     _open(run, Path(run_dir), resume)
     rows, start = _restore(run, resume)
     run.board = RunBoard(run.run_dir, cfg, start + 1, on=run.shard.is_main and cfg.tensorboard)   # steps are epochs 1, 2, ...

@@ -31,7 +31,7 @@ def test_train_fashion_mnist_random(tmp_path, tiny_generator):
     (['--epochs', '-1'], 'epochs must be positive'),
     (['--clf-decode', 'half'], "--clf-decode: invalid choice: 'half' (choose from 'full', 'classifier')"),
     (['--grad-update', 'later'], "--grad-update: invalid choice: 'later' (choose from 'next', 'same')"),
-    (['--dataset', 'digits', '--labeled', '100000'], 'labeled'),
+    (['--dataset', 'digits', '--labeled', '100000', '--method', 'real'], 'labeled'),
     (['--generator', '/no/such/model', '--dataset', 'digits', '--labeled', '50'], 'not found'),
     (['--generator', 'someone/uncached-model', '--dataset', 'digits', '--labeled', '50'], 'hf download'),
     (['--scheduler', 'heun'], "--scheduler: invalid choice: 'heun' (choose from 'ddpm', 'ddim', 'dpm-solver++', 'euler')"),

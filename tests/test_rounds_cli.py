@@ -43,7 +43,7 @@ def test_kill_and_resume_matches_uninterrupted(tmp_path, reference, tiny_generat
     (['--rounds', '2', '--query', 'bold'], 'invalid choice'),
     (['--rounds', '1', '--dataset', 'digits', '--method', 'real', '--arch', 'resnet18', '--query', 'bald'],
      '--query bald needs a classifier with dropout; resnet18 has none'),
-    (['--rounds', '1', '--dataset', 'digits', '--method', 'galot', '--arch', 'resnet18', '--acquisition', 'bald', '--query', 'none'],
+    (['--rounds', '1', '--dataset', 'digits', '--method', 'galot', '--generator', '/no/such/model', '--arch', 'resnet18', '--acquisition', 'bald', '--query', 'none'],
      '--acquisition bald needs a classifier with dropout; resnet18 has none'),
     (['--rounds', '1', '--dataset', 'digits', '--initial', '20', '--query-size', '5000', '--method', 'real'],
      "--query-size 5000 x --rounds 1 is more than the pool's 1418 unlabeled images"),
@@ -51,7 +51,7 @@ def test_kill_and_resume_matches_uninterrupted(tmp_path, reference, tiny_generat
     (['--rounds', '1', '--dataset', 'digits', '--query-size', '50', '--pool-size', '40', '--method', 'real'],
      '--query-size 50 is more than --pool-size 40'),
     (['--rounds', '1', '--dataset', 'digits', '--query-power', '-1'], '--query-power'),
-    (['--rounds', '2', '--dataset', 'digits', '--initial', '5'], 'cannot cover 10 classes'),
+    (['--rounds', '2', '--dataset', 'digits', '--initial', '5', '--method', 'real'], 'cannot cover 10 classes'),
     (['--rounds', '2', '--dataset', 'digits', '--method', 'real', '--extra-data', '/no/such/run'], 'holds no generated images'),
     (['--rounds', '2', '--dataset', 'digits', '--method', 'real', '--device', 'gpu'], 'unknown device'),
 ])
