@@ -4,7 +4,7 @@
 
 # %% ../nbs/01_data.ipynb #099833e9
 from __future__ import annotations
-import gzip, json, math, os, struct, sys
+import gzip, json, math, os, re, struct, sys
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
@@ -36,10 +36,15 @@ def prompt_name(cls: str) -> str:
 def make_prompt(cls: str, # a class name, e.g. 'ankle_boot'
                 template: str = 'a photo of a {}' # with one `{}` where the class name goes
                ) -> str:
-    "The prompt for class `cls`."
+    "The prompt for class `cls`, with 'an' for the template's 'a' before a vowel sound ('a photo of an Egyptian cat')."
     if template.count('{}') != 1:
         raise ActgenError(f"prompt template {template!r} must contain '{{}}' exactly once, where the class name goes")
-    return template.replace('{}', prompt_name(cls))
+    before, after = template.split('{}'); name = prompt_name(cls)
+    if _VOWEL_SOUND.match(name) and (before == 'a ' or before.endswith(' a ')): before = before[:-2] + 'an '
+    return before + name + after
+
+# a vowel letter, except where it sounds like a consonant ('a unicorn', 'a one-piece', 'a European'); a silent h
+_VOWEL_SOUND = re.compile(r"(?i)(?!eu|uni|us[beu]|ut[ei]|ur[aeiou]|uk|one\b|once\b)(?:[aeiou]|hour|honou?r|honest|heir)")
 
 # %% ../nbs/01_data.ipynb #c52fb049
 FASHION_MNIST_DIR = Path('/usr/share/datasets/fashion-mnist')
