@@ -4,7 +4,7 @@
 
 # %% ../nbs/09_fit_generator.ipynb #053a401a
 from __future__ import annotations
-import argparse, copy, json, shutil, time
+import copy, json, math, shutil, sys, time
 from dataclasses import dataclass, asdict, fields, replace
 from pathlib import Path
 
@@ -12,12 +12,12 @@ import torch
 
 from .core import ActgenError, default_device, seed_everything, write_json
 from .data import PROMPT_TEMPLATES, balanced_subset, conform, dataset_info, load_dataset, make_prompt, prompt_name
-from .generator import Generator, build_generator, embed_model, model_size_mb, save_generator
+from .generator import Generator, build_generator, model_size_mb, save_generator, undertrained_note
 from .stage import Stage, run_stage, set_weights, _autocast, _save_ckpt
 
 # %% auto #0
-__all__ = ['PRESETS', 'FitConfig', 'get_config', 'prompt_words', 'prompt_table', 'min_snr_weights', 'train_vae', 'encode_dataset',
-           'train_unet', 'fit_generator', 'fit_parser', 'check_fit_args', 'actgen_fit_generator_cli']
+__all__ = ['PRESETS', 'PRESET_CHANNELS', 'FitConfig', 'get_config', 'choose_preset', 'prompt_words', 'prompt_table',
+           'min_snr_weights', 'train_vae', 'encode_dataset', 'train_unet', 'fit_generator']
 
 # %% ../nbs/09_fit_generator.ipynb #f10884aa
 @dataclass
@@ -41,6 +41,7 @@ class FitConfig:
     vae_lr: float = 1e-3
     kl_weight: float = 1e-4                     # weight of the KL term per latent element (reconstruction: mean L1)
     vae_budget: float = 0.15                    # share of max_minutes the VAE stage may use
+    usable_vae_steps: int = 800                 # fewer VAE steps make an undertrained model (blurred, colourless images)
     # stage 2: UNet + text encoder
     steps: int = 20000
     batch_size: int = 128
@@ -51,6 +52,7 @@ class FitConfig:
     p_uncond: float = 0.1                       # probability of the empty prompt (classifier-free guidance)
     snr_gamma: float | None = 5.0               # min-SNR loss weighting; None: plain epsilon MSE
     grad_clip: float = 1.0
+    usable_steps: int = 3000                    # fewer UNet steps make an undertrained model (blobs)
     # data and saving
     max_train: int | None = None                # use a class-balanced subset of the training split (None: all of it)
     flip: bool | None = None                    # mirror augmentation; None: as the dataset allows
@@ -67,22 +69,33 @@ class FitConfig:
             raise ActgenError("unet_channels and cross_attn_levels must have the same length")
         if not any(self.cross_attn_levels): raise ActgenError("at least one UNet level needs cross-attention to read the prompt")
         if not 0 <= self.p_uncond < 1: raise ActgenError(f"p_uncond must be in [0, 1), got {self.p_uncond}")
+        for k in ('usable_vae_steps', 'usable_steps'):
+            if getattr(self, k) < 0: raise ActgenError(f"{k} must be >= 0, got {getattr(self, k)}")
         if self.max_train is not None and self.max_train < 1: raise ActgenError(f"max_train must be positive, got {self.max_train}")
         if self.save_dtype not in ('fp16', 'fp32', 'bf16'): raise ActgenError(f"save_dtype must be fp16, fp32 or bf16")
         if self.image_size % 2 ** (len(self.vae_channels) - 1): raise ActgenError("image_size must be divisible by the VAE's factor")
         return self
 
+# 28 px grayscale at its native size (no resize blur): 28x28x1 -> 7x7x4 latents, 4.1M parameters; usable: the embedded
+# fashion-mnist model (891 VAE, 3211 UNet steps) is, a 30/65-step fit is not
+_GRAY_28 = dict(image_size=28, batch_size=256, vae_batch_size=128, vae_budget=0.09, guidance_scale=2.5)
 PRESETS = {
-    # Fashion-MNIST at its native 28 px (no resize blur): 28x28x1 -> 7x7x4 latents, 4.1M parameters
-    'fashion-mnist': dict(image_size=28, batch_size=256, vae_batch_size=128, vae_budget=0.09, guidance_scale=2.5),
+    'fashion-mnist': _GRAY_28,
+    'gray-28': _GRAY_28,    # any 28 px grayscale images (digits-like)
     # CIFAR-10 at 32 px: 32x32x3 -> 8x8x8 latents, 6.7M parameters; large batches, since on a GPU a step of this small
-    # model costs the same at 1024 images as at 128 (it is bound by kernel launches)
-    'cifar10': dict(latent_channels=8, unet_channels=(64, 128, 128), batch_size=1024, vae_batch_size=512, vae_budget=0.22),
+    # model costs the same at 1024 images as at 128 (it is bound by kernel launches); embedded: 918 VAE, 2352 UNet steps
+    'cifar10': dict(latent_channels=8, unet_channels=(64, 128, 128), batch_size=1024, vae_batch_size=512, vae_budget=0.22,
+                    usable_steps=2000),
+    # 64 px colour: a 4x VAE (16x16x8 latents, 3 levels but narrow, so that a CPU trains it: ~0.7 s a step at batch 16
+    # on one core); its share of the budget is larger, since at 64 px the VAE costs more per image than the UNet
+    'colour-64': dict(image_size=64, vae_channels=(16, 32, 64), latent_channels=8, vae_batch_size=16, vae_steps=3000,
+                      vae_budget=0.3, batch_size=64, usable_vae_steps=1000, usable_steps=4000),
     'tiny': dict(image_size=16, vae_channels=(16, 32), unet_channels=(32, 64), cross_attn_levels=(True, True),
                  layers_per_block=1, text_width=32, text_layers=1, text_heads=2, head_dim=4, norm_groups=8,
                  vae_steps=30, vae_batch_size=64, vae_lr=2e-3, steps=40, batch_size=64, lr=1e-3, warmup=10,
-                 ema_decay=0.9, max_train=500, log_every=10),
+                 ema_decay=0.9, max_train=500, log_every=10, usable_vae_steps=30, usable_steps=40),
 }
+PRESET_CHANNELS = {'gray-28': 1, 'cifar10': 3, 'colour-64': 3}   # the presets chosen by the images (size: their image_size)
 
 def get_config(preset: str = 'fashion-mnist', **overrides) -> FitConfig:
     "The `FitConfig` of a named preset, with `overrides` (None values are ignored)."
@@ -92,6 +105,21 @@ def get_config(preset: str = 'fashion-mnist', **overrides) -> FitConfig:
     if bad: raise ActgenError(f"unknown setting {bad[0]!r}")
     cfg = FitConfig(**PRESETS[preset])
     return replace(cfg, **{k: v for k, v in overrides.items() if v is not None}).check()
+
+# %% ../nbs/09_fit_generator.ipynb #008bb976
+_DATASET_PRESETS = ('fashion-mnist', 'cifar10')   # datasets fitted with the preset of their own name
+
+def _kind_name(channels: int) -> str: return 'grayscale' if channels == 1 else 'colour'
+
+def choose_preset(dataset: str, size: int, channels: int) -> tuple[str, str]:
+    "The preset for a dataset's images and why: a known dataset's own, else the one made for the nearest size (same channels preferred)."
+    what = f"{size} px {_kind_name(channels)} images"
+    kind = dataset.partition(':')[0]
+    if kind in _DATASET_PRESETS: return kind, f"the {kind} dataset's own ({what})"
+    made = {n: (get_config(n).image_size, c) for n, c in PRESET_CHANNELS.items()}
+    name = min(made, key=lambda n: abs(math.log(size / made[n][0])) + 0.5 * (channels != made[n][1]))
+    made = made[name]
+    return name, what if made == (size, channels) else f"{what}; the nearest preset is for {made[0]} px {_kind_name(made[1])} images"
 
 # %% ../nbs/09_fit_generator.ipynb #aee77164
 def prompt_words(classes) -> list[str]:
@@ -193,28 +221,41 @@ def _build(cfg: FitConfig, classes, folder: Path, channels: int, seed: int) -> G
                            text_heads=cfg.text_heads, max_length=cfg.max_length, head_dim=cfg.head_dim,
                            norm_groups=cfg.norm_groups, seed=seed, name='fit')
 
-def _start_run(dataset: str, out: Path, preset: str | None, seed: int, resume: bool, overrides: dict) -> tuple[FitConfig, dict]:
-    "The config and the training state: those of the checkpoint in `out` when resuming, else a new run's."
-    ckpt = out/'checkpoint.pt'
-    if ckpt.exists() and not resume:
+def _resume_run(dataset: str, out: Path, preset: str | None, overrides: dict) -> tuple[FitConfig, dict]:
+    "The config and training state of the checkpoint in `out`, its preset kept; `steps` trains it on (or shorter)."
+    st = torch.load(out/'checkpoint.pt', map_location='cpu', weights_only=False)
+    if st['dataset'] != dataset: raise ActgenError(f"the checkpoint in '{out}' is for dataset {st['dataset']!r}, not {dataset!r}")
+    if preset and preset != st['preset']:
+        raise ActgenError(f"the run in '{out}' uses preset {st['preset']}; a resumed run keeps it (leave out --preset {preset})")
+    st.setdefault('planned', dict(vae_steps=st['cfg']['vae_steps'], steps=st['cfg']['steps']))   # (older checkpoints)
+    if (n := overrides.get('steps')) and n != st['cfg']['steps']:   # train a resumed run longer (or shorter)
+        if n < st['unet_step']: raise ActgenError(f"the run in '{out}' has already made {st['unet_step']} UNet steps; steps={n} is fewer")
+        st['cfg']['steps'] = st['planned']['steps'] = n; st['unet_fitted'] = True
+        if st['stage'] == 'done': st['stage'] = 'unet'
+    base = asdict(get_config(st['preset'])) if st['preset'] in PRESETS else {}   # fields newer than the checkpoint
+    return FitConfig(**{**base, **st['cfg']}), st
+
+def _start_run(dataset: str, ds, out: Path, preset: str | None, seed: int, resume: bool, overrides: dict,
+               progress: bool) -> tuple[FitConfig, dict]:
+    "The config and the training state: those of the checkpoint in `out` when resuming, else a new run's (its preset chosen from `ds`)."
+    if (out/'checkpoint.pt').exists() and not resume:
         raise ActgenError(f"'{out}' already holds a training run; pass resume=True (--resume) to continue it, or choose a new folder")
-    if resume and ckpt.exists():
-        st = torch.load(ckpt, map_location='cpu', weights_only=False)
-        if st['dataset'] != dataset: raise ActgenError(f"the checkpoint in '{out}' is for dataset {st['dataset']!r}, not {dataset!r}")
-        if (n := overrides.get('steps')) and n != st['cfg']['steps']:   # train a resumed run longer (or shorter)
-            if n < st['unet_step']: raise ActgenError(f"the run in '{out}' has already made {st['unet_step']} UNet steps; steps={n} is fewer")
-            st['cfg']['steps'], st['unet_fitted'] = n, True
-            if st['stage'] == 'done': st['stage'] = 'unet'
-        return FitConfig(**st['cfg']), st
-    kind = dataset.partition(':')[0]
-    name = preset or (kind if kind in PRESETS else 'fashion-mnist')
+    if resume and (out/'checkpoint.pt').exists():
+        cfg, st = _resume_run(dataset, out, preset, overrides)
+        if progress: print(f"preset {st['preset']}: the checkpoint's")
+        return cfg, st
+    name, why = choose_preset(dataset, ds.size, ds.channels)
+    if preset: name, why = preset, f"chosen by --preset (the data: {why})"
     cfg = get_config(name, **overrides)
-    st = dict(cfg=asdict(cfg), preset=name, dataset=dataset, seed=seed, stage='vae', vae_step=0, unet_step=0, t0=time.time())
+    if progress: print(f"preset {name}: {why}")
+    if ds.size != cfg.image_size: print(f"warning: the images are {ds.size} px; preset {name} resizes them to {cfg.image_size} px", file=sys.stderr)
+    st = dict(cfg=asdict(cfg), preset=name, dataset=dataset, seed=seed, stage='vae', vae_step=0, unet_step=0, t0=time.time(),
+              planned=dict(vae_steps=cfg.vae_steps, steps=cfg.steps))
     out.mkdir(parents=True, exist_ok=True)
     return cfg, st
 
-def _load_data(dataset: str, cfg: FitConfig, seed: int, device):
-    ds = load_dataset(dataset, 'train')
+def _prepare_data(ds, dataset: str, cfg: FitConfig, seed: int, device):
+    "The training images (a balanced subset when `max_train`), conformed to the preset's size, and whether to mirror them."
     if cfg.max_train and cfg.max_train < len(ds): ds = balanced_subset(ds, cfg.max_train, seed=seed)
     flip = dataset_info(dataset).hflip if cfg.flip is None else cfg.flip
     return ds, conform(ds.float(), cfg.image_size, ds.channels).to(device), flip
@@ -242,14 +283,17 @@ def _save_model(gen: Generator, cfg: FitConfig, st: dict, model_dir: Path, name:
     final = Generator(copy.deepcopy(gen.unet), copy.deepcopy(gen.text_encoder), gen.tokenizer, gen.scheduler,
                       copy.deepcopy(gen.vae), name=name)
     set_weights((final.unet, final.text_encoder), st['ema'])
-    final.to('cpu', dtype={'fp16': torch.float16, 'bf16': torch.bfloat16, 'fp32': torch.float32}[cfg.save_dtype])
     if model_dir.exists(): shutil.rmtree(model_dir)
-    save_generator(final, model_dir)
+    save_generator(final, model_dir, dtype={'fp16': torch.float16, 'bf16': torch.bfloat16, 'fp32': torch.float32}[cfg.save_dtype])
 
 def _train_info(dataset: str, ds, flip: bool, cfg: FitConfig, st: dict, seed: int, device, uloss: float, scale: float) -> dict:
+    planned, v, u = st['planned'], st['vae_step'], st['unet_step']
     return dict(dataset=dataset, classes=ds.classes, templates=PROMPT_TEMPLATES, train_images=len(ds), flip=flip,
                 preset=st['preset'], seed=seed, device=torch.cuda.get_device_name(device) if device.type == 'cuda' else 'cpu',
-                vae_steps=st['vae_step'], unet_steps=st['unet_step'], finished=st['unet_step'] >= st['cfg']['steps'],
+                vae_steps=v, unet_steps=u, finished=v >= planned['vae_steps'] and u >= planned['steps'],
+                planned_vae_steps=planned['vae_steps'], planned_steps=planned['steps'],
+                undertrained=v < cfg.usable_vae_steps or u < cfg.usable_steps,
+                usable_vae_steps=cfg.usable_vae_steps, usable_steps=cfg.usable_steps,
                 vae_seconds=round(st.get('vae_seconds', 0), 1), unet_seconds=round(st.get('unet_seconds', 0), 1),
                 unet_steps_per_second=None if st.get('unet_rate') is None else round(st['unet_rate'], 2),
                 vae_loss=st.get('vae_loss'), unet_loss=uloss if uloss == uloss else None, scaling_factor=scale,
@@ -257,24 +301,25 @@ def _train_info(dataset: str, ds, flip: bool, cfg: FitConfig, st: dict, seed: in
 
 def fit_generator(dataset: str = 'fashion-mnist', # dataset name (fashion-mnist, cifar10, cifar10:PATH, digits, folder:PATH)
                   out_dir: str | Path = 'runs/generator', # output folder: checkpoint.pt, log.csv, model/
-                  preset: str | None = None,    # fashion-mnist, cifar10 or tiny (default: the dataset's, else fashion-mnist)
+                  preset: str | None = None,    # a name of PRESETS (default: the dataset's, else chosen by its images' size and channels)
                   device=None,                  # default: the GPU if there is one
                   seed: int = 0,
                   resume: bool = False,         # continue from out_dir/checkpoint.pt
                   max_minutes: float | None = None, # wall-clock budget of this call (steps are shortened to fit)
                   progress: bool = True,
-                  **overrides) -> Path:         # FitConfig fields, e.g. steps=1000
-    "Train a text-conditioned latent diffusion model on `dataset`; returns the saved model folder."
+                  **overrides) -> Path | None:  # FitConfig fields, e.g. steps=1000
+    "Train a text-conditioned latent diffusion model on `dataset`; returns the saved model folder (None: out of time in the VAE stage)."
     t_call = time.time()
     out = Path(out_dir); ckpt = out/'checkpoint.pt'; log = out/'log.csv'
     device = torch.device(device) if device not in (None, 'auto') else default_device()
-    cfg, st = _start_run(dataset, out, preset, seed, resume, overrides)
+    ds = load_dataset(dataset, 'train')
+    cfg, st = _start_run(dataset, ds, out, preset, seed, resume, overrides, progress)
     if st['stage'] == 'done' and (out/'model'/'model_index.json').exists(): return out/'model'
     seed_everything(seed)
     if device.type == 'cuda':
         torch.backends.cudnn.benchmark = True; torch.backends.cuda.matmul.allow_tf32 = True; torch.backends.cudnn.allow_tf32 = True
     deadline = t_call + max_minutes * 60 if max_minutes else None
-    ds, x, flip = _load_data(dataset, cfg, seed, device)
+    ds, x, flip = _prepare_data(ds, dataset, cfg, seed, device)
     gen = _build(cfg, ds.classes, out, ds.channels, seed).to(device)
     if st.get('vae') is not None: gen.vae.load_state_dict(st['vae'])
     if st.get('unet') is not None: gen.unet.load_state_dict(st['unet']); gen.text_encoder.load_state_dict(st['text_encoder'])
@@ -284,66 +329,15 @@ def fit_generator(dataset: str = 'fashion-mnist', # dataset name (fashion-mnist,
     table, empty = prompt_table(gen, ds.classes)
     udl = deadline - max(15.0, 0.04 * max_minutes * 60) if deadline else None
     uloss = train_unet(gen, lat, labels, table, empty, cfg, st, ckpt, log, udl, progress)
-    finished = st['unet_step'] >= st['cfg']['steps']
     if progress: print(f"unet: {st['unet_step']} steps in {st['unet_seconds']:.0f} s "
                        f"({(st.get('unet_rate') or float('nan')):.2f} steps/s at batch {cfg.batch_size}), loss {uloss:.4f}")
     # save: the model (the EMA weights of the UNet and the text encoder, in the save dtype), the facts of the training, the checkpoint
     model_dir = out/'model'
     _save_model(gen, cfg, st, model_dir, dataset)
-    write_json(model_dir/'actgen.json', _train_info(dataset, ds, flip, cfg, st, seed, device, uloss, scale))
-    if finished: st['stage'] = 'done'
+    write_json(model_dir/'actgen.json', info := _train_info(dataset, ds, flip, cfg, st, seed, device, uloss, scale))
+    if st['unet_step'] >= st['cfg']['steps']: st['stage'] = 'done'   # the (possibly shortened) schedule has ended
     _save_ckpt(ckpt, st)
-    if progress: print(f"saved {model_dir} ({model_size_mb(model_dir):.1f} MB); unet {st['unet_step']} steps"
-                       f"{'' if finished else ' (stopped early: resume to finish)'}, last loss {uloss:.4f}")
+    if progress: print(f"saved {model_dir} ({model_size_mb(model_dir):.1f} MB); vae {st['vae_step']}, unet {st['unet_step']} steps"
+                       f"{'' if info['finished'] else ' (fewer than planned: out of time)'}, last loss {uloss:.4f}")
+    if info['undertrained']: print(undertrained_note(model_dir), file=sys.stderr)
     return model_dir
-
-# %% ../nbs/09_fit_generator.ipynb #73f887b2
-def fit_parser() -> argparse.ArgumentParser:
-    from actgen.config import OneLineParser
-    p = OneLineParser(prog='actgen_fit_generator', description='Train a small text-conditioned latent diffusion model (VAE, CLIP text encoder, '
-                                  'cross-attention UNet, DDPM) on a dataset and save it in the diffusers format.')
-    p.add_argument('--dataset', default='fashion-mnist', help='training data: fashion-mnist, cifar10, cifar10:PATH, digits, folder:PATH; only its train split is used (default: fashion-mnist)')
-    p.add_argument('--out', type=Path, default=None, help='output folder for checkpoint.pt, log.csv and model/ (default: runs/generator-<dataset>)')
-    p.add_argument('--preset', default=None, choices=list(PRESETS), help="architecture and training settings (default: the dataset's preset, else fashion-mnist)")
-    p.add_argument('--device', default='auto', help='cpu, cuda, cuda:N, or auto (default: auto)')
-    p.add_argument('--seed', type=int, default=0, help='random seed (default: 0)')
-    p.add_argument('--resume', action='store_true', help='continue the run in --out from its checkpoint')
-    p.add_argument('--max-minutes', type=float, default=None, help='wall-clock budget of this call; step counts are shortened to fit it')
-    p.add_argument('--steps', type=int, default=None, help="UNet training steps (default: the preset's; with --resume: train the run on to this many)")
-    p.add_argument('--vae-steps', type=int, default=None, help="VAE training steps (default: the preset's)")
-    p.add_argument('--batch-size', type=int, default=None, help="UNet batch size (default: the preset's)")
-    p.add_argument('--lr', type=float, default=None, help="UNet and text encoder peak learning rate (default: the preset's)")
-    p.add_argument('--max-train', type=int, default=None, help='train on a class-balanced subset of this many images (default: the whole train split)')
-    p.add_argument('--guidance-scale', type=float, default=None, help="recommended guidance scale written into model/actgen.json (default: the preset's)")
-    p.add_argument('--embed', default=None, metavar='NAME', help="copy the finished model into the package as embedded:NAME")
-    p.add_argument('--quiet', action='store_true', help='no progress bars')
-    return p
-
-def check_fit_args(a):
-    "A one-line ActgenError naming the first option whose value no run can use (before anything is written)."
-    import math
-    for k in ('steps', 'vae_steps', 'batch_size', 'max_train'):
-        if (v := getattr(a, k)) is not None and v < 1: raise ActgenError(f"--{k.replace('_', '-')} must be positive, got {v}")
-    for k in ('lr', 'max_minutes'):
-        if (v := getattr(a, k)) is not None and not (math.isfinite(v) and v > 0):
-            raise ActgenError(f"--{k.replace('_', '-')} must be a positive number, got {v}")
-    if a.guidance_scale is not None and not (math.isfinite(a.guidance_scale) and a.guidance_scale >= 0):
-        raise ActgenError(f"--guidance-scale must be a finite number >= 0, got {a.guidance_scale}")
-
-def _fit(argv=None):
-    a = fit_parser().parse_args(argv)
-    check_fit_args(a)
-    out = a.out or Path('runs')/f"generator-{a.dataset.replace(':', '_').replace('/', '_')}"
-    model_dir = fit_generator(a.dataset, out, preset=a.preset, device=a.device, seed=a.seed, resume=a.resume,
-                              max_minutes=a.max_minutes, progress=not a.quiet, steps=a.steps, vae_steps=a.vae_steps,
-                              batch_size=a.batch_size, lr=a.lr, max_train=a.max_train, guidance_scale=a.guidance_scale)
-    if model_dir is None:
-        print(f"out of time during the VAE stage; continue with --resume --out {out}"); return None
-    if a.embed:
-        print(f"embedded as embedded:{a.embed} -> {embed_model(model_dir, a.embed)}")
-    return model_dir
-
-def actgen_fit_generator_cli(argv=None):
-    "Console script `actgen_fit_generator`."
-    from actgen.config import run_cli
-    return run_cli(_fit, argv, 'actgen_fit_generator')

@@ -4,7 +4,7 @@
 
 # %% ../nbs/02_generator.ipynb #72e15e2c
 from __future__ import annotations
-import json, os, shutil
+import contextlib, json, logging, os, shutil, sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -15,7 +15,8 @@ from .core import ActgenError, default_device, resolve_dtype
 
 # %% auto #0
 __all__ = ['build_clip_tokenizer', 'Generator', 'build_generator', 'save_generator', 'embedded_dir', 'embedded_models',
-           'resolve_model_source', 'recommended_guidance_scale', 'load_generator', 'model_size_mb', 'embed_model']
+           'resolve_model_source', 'recommended_guidance_scale', 'undertrained_note', 'load_generator', 'model_size_mb',
+           'embed_model']
 
 # %% ../nbs/02_generator.ipynb #8b48c673
 def _bytes_to_unicode() -> dict[int, str]:
@@ -177,8 +178,26 @@ def build_generator(words, # words the tokenizer should know as single tokens
     return Generator(unet, text, tok, sched, vae, name=name).eval()
 
 # %% ../nbs/02_generator.ipynb #3f8c2ad2
-def save_generator(gen: Generator, folder: str | Path):
+class _NoEmptyFp32Notice(logging.Filter):
+    "Drop diffusers' notice that a cast model has modules to keep in float32 when it has none (`...float32: []`)."
+    def filter(self, record): return 'should be kept in float32: []' not in record.getMessage()
+
+@contextlib.contextmanager
+def _quiet_fp32_notice():
+    "Within the block only, diffusers' models do not print the empty float32 notice when cast to another dtype."
+    log, f = logging.getLogger('diffusers.models.modeling_utils'), _NoEmptyFp32Notice()
+    log.addFilter(f)
+    try: yield
+    finally: log.removeFilter(f)
+
+def save_generator(gen: Generator, folder: str | Path,
+                   dtype: torch.dtype | None = None): # cast `gen` (in place, on the CPU) to this dtype before writing
     "Write `gen` as a diffusers-format folder (safetensors weights)."
+    with _quiet_fp32_notice():
+        if dtype is not None: gen.to('cpu', dtype=dtype)
+        return _write_generator(gen, folder)
+
+def _write_generator(gen: Generator, folder: str | Path) -> Path:
     import diffusers
     folder = Path(folder); folder.mkdir(parents=True, exist_ok=True)
     gen.unet.save_pretrained(folder/'unet'); gen.text_encoder.save_pretrained(folder/'text_encoder')
@@ -238,6 +257,19 @@ def recommended_guidance_scale(source: str, default: float = 7.5) -> float:
     try: return float(json.loads((resolve_model_source(source)/'actgen.json').read_text())['guidance_scale'])
     except (ActgenError, OSError, KeyError, TypeError, ValueError): return default
 
+def undertrained_note(folder: str | Path, name: str | None = None) -> str | None:
+    "A one-line warning when the model in `folder` was fitted with fewer steps than its preset needs (its actgen.json says so), naming the way to train it on; else None."
+    try: info = json.loads((Path(folder)/'actgen.json').read_text())
+    except (OSError, ValueError): return None
+    if not isinstance(info, dict) or not info.get('undertrained'): return None
+    vae, uv, unet, uu = (info.get(k, 0) for k in ('vae_steps', 'usable_vae_steps', 'unet_steps', 'usable_steps'))
+    short = ([f"{vae} VAE steps (a usable model needs {uv})"] if vae < uv else []) + \
+            ([f"{unet} UNet steps (needs {uu})"] if unet < uu else [])
+    fix = (f"fit it anew with more time or steps, e.g. actgen_fit_generator --dataset {info.get('dataset')} --out NEW --vae-steps {uv} "
+           "(the VAE cannot be trained on once the UNet stage began)" if vae < uv else
+           f"train it further: actgen_fit_generator --resume --out {Path(folder).resolve().parent} --steps {uu}")
+    return f"warning: model {name or folder} is undertrained: {', '.join(short)}; {fix}"
+
 def load_generator(source: str = 'embedded:fashion-mnist', # hub id, folder, or embedded:NAME
                    device: str | torch.device | None = None, # default: the GPU if there is one
                    dtype: str | torch.dtype = 'auto') -> Generator: # 'auto': fp16 on CUDA, fp32 on CPU
@@ -245,6 +277,7 @@ def load_generator(source: str = 'embedded:fashion-mnist', # hub id, folder, or 
     from diffusers import UNet2DConditionModel, AutoencoderKL, DDPMScheduler
     from transformers import CLIPTextModel, CLIPTokenizer
     folder = resolve_model_source(source)
+    if (note := undertrained_note(folder, source)): print(note, file=sys.stderr)
     device = torch.device(device) if device is not None else default_device()
     dt = resolve_dtype(dtype, device)
     unet = UNet2DConditionModel.from_pretrained(folder, subfolder='unet', torch_dtype=dt)
