@@ -20,8 +20,8 @@ from .sampler import GenerationConfig, template_problem
 from .train import TrainConfig, run_experiment, resume_experiment
 
 # %% auto #0
-__all__ = ['train_parser', 'actgen_train', 'generate_parser', 'generate_to_folder', 'actgen_generate', 'is_rounds_argv',
-           'rounds_parser', 'rounds_main']
+__all__ = ['train_parser', 'actgen_train', 'generate_parser', 'generate_to_folder', 'generate_classes', 'actgen_generate',
+           'is_rounds_argv', 'rounds_parser', 'rounds_main']
 
 # %% ../nbs/08_cli.ipynb #7ae32e2e
 def train_parser(defaults: TrainConfig | None = None) -> argparse.ArgumentParser:
@@ -87,7 +87,8 @@ def generate_parser() -> argparse.ArgumentParser:
 
 def generate_to_folder(model: str, out: Path, classes: list[str] | None = None, prompts: list[str] | None = None,
                        n: int = 8, template: str = 'a photo of a {}', steps: int = 40, guidance_scale: float | None = None,
-                       batch_size: int = 64, seed: int = 0, device: str = 'auto', progress: bool = True, scheduler: str = 'ddpm'):
+                       batch_size: int = 64, seed: int = 0, device: str = 'auto', progress: bool = True, scheduler: str = 'ddpm',
+                       class_labels: list[int] | None = None):   # the label of each class (default: its position in `classes`)
     "Generate `n` images per class or prompt into `out` (PNGs, manifest.jsonl, grid.png); returns the records."
     from actgen.data import make_prompt
     from actgen.genset import GeneratedSet
@@ -101,31 +102,39 @@ def generate_to_folder(model: str, out: Path, classes: list[str] | None = None, 
     if not prompts and not classes: raise ActgenError("give --classes or --prompts")
     names = list(prompts) if prompts else list(classes)
     all_prompts = [p if prompts else make_prompt(c, template) for p, c in zip(names, names) for _ in range(n)]
-    labels = torch.tensor([i for i in range(len(names)) for _ in range(n)])
+    if class_labels is not None and (prompts or len(class_labels) != len(names)): raise ValueError("class_labels needs one label per class")
+    label_of = list(class_labels) if class_labels is not None else list(range(len(names)))
+    labels = torch.tensor([label_of[i] for i in range(len(names)) for _ in range(n)])
     seeds = [seed + j for j in range(len(all_prompts))]
     gen = load_generator(model, device=resolve_device(device))      # fails before anything is written
     out = prepare_run_dir(out, resumable=False)   # actgen_generate has no --resume
     imgs = generate(gen, all_prompts, seeds, steps=steps, guidance_scale=guidance_scale, batch_size=batch_size, progress=progress,
                     scheduler=scheduler)
-    recs = GeneratedSet(out).add(imgs, labels, [{'class': names[y], 'method': 'text-to-image', 'epoch': None, 'guide_id': None,
-                                                'seed': s, 'prompt': p, 'model': model} for y, s, p in zip(labels.tolist(), seeds, all_prompts)])
-    save_figure(image_grid(imgs[:128], [names[y] for y in labels[:128].tolist()], ncols=n if n <= 16 else 16), out/'grid.png')
+    recs = GeneratedSet(out).add(imgs, labels, [{'class': names[i // n], 'method': 'text-to-image', 'epoch': None, 'guide_id': None,
+                                                'seed': s, 'prompt': p, 'model': model} for i, (s, p) in enumerate(zip(seeds, all_prompts))])
+    save_figure(image_grid(imgs[:128], [names[i // n] for i in range(min(128, len(imgs)))], ncols=n if n <= 16 else 16), out/'grid.png')
     return recs
+
+def generate_classes(model: str, dataset: str | None = None, classes: list[str] | None = None) -> tuple[list[str], list[int] | None]:
+    "The classes to generate and their labels: each class's index among the model's fitted classes (its actgen.json), else the dataset's."
+    from actgen.data import dataset_classes
+    from actgen.generator import check_model_classes, model_classes
+    ds = dataset or (model.split(':', 1)[1] if model.startswith('embedded:') else None)
+    known, fitted = dataset_classes(ds) if ds else None, model_classes(model)
+    classes = list(classes) if classes else (known or fitted)
+    if classes is None: raise ActgenError("give --classes, --prompts or --dataset for this model")
+    if known is not None and (bad := [c for c in classes if c not in known]):
+        raise ActgenError(f"unknown class {bad[0]!r} for {ds}; classes are: {', '.join(known)}")
+    check_model_classes(model, classes)
+    index = fitted or known
+    return classes, [index.index(c) for c in classes] if index else None
 
 def _generate(argv=None):
     a = generate_parser().parse_args(argv)
-    classes = None
-    if not a.prompts:
-        from actgen.data import dataset_classes
-        ds = a.dataset or (a.model.split(':', 1)[1] if a.model.startswith('embedded:') else None)
-        if ds is None and a.classes is None: raise ActgenError("give --classes, --prompts or --dataset for this model")
-        known = dataset_classes(ds) if ds else None
-        classes = [c.strip() for c in a.classes.split(',')] if a.classes else known
-        if known is not None:
-            bad = [c for c in classes if c not in known]
-            if bad: raise ActgenError(f"unknown class {bad[0]!r} for {ds}; classes are: {', '.join(known)}")
+    classes = labels = None
+    if not a.prompts: classes, labels = generate_classes(a.model, a.dataset, [c.strip() for c in a.classes.split(',')] if a.classes else None)
     recs = generate_to_folder(a.model, a.out, classes, a.prompts, a.n, a.template, a.steps, a.guidance_scale,
-                              a.batch_size, a.seed, a.device, scheduler=a.scheduler)
+                              a.batch_size, a.seed, a.device, scheduler=a.scheduler, class_labels=labels)
     print(f"wrote {len(recs)} images to {a.out} (manifest.jsonl, grid.png)")
     return recs
 

@@ -11,7 +11,7 @@ from pathlib import Path
 import torch
 
 from .core import ActgenError, default_device, seed_everything, write_json
-from .data import PROMPT_TEMPLATES, balanced_subset, conform, dataset_info, load_dataset, make_prompt, prompt_name
+from .data import PROMPT_TEMPLATES, balanced_subset, conform, dataset_flip, legacy_flip, load_dataset, make_prompt, prompt_name
 from .generator import Generator, build_generator, model_size_mb, save_generator, undertrained_note
 from .stage import Stage, run_stage, set_weights, _autocast, _save_ckpt
 
@@ -55,7 +55,6 @@ class FitConfig:
     usable_steps: int = 3000                    # fewer UNet steps make an undertrained model (blobs)
     # data and saving
     max_train: int | None = None                # use a class-balanced subset of the training split (None: all of it)
-    flip: bool | None = None                    # mirror augmentation; None: as the dataset allows
     save_dtype: str = 'fp16'                    # dtype of the saved weights (loading upcasts on the CPU)
     guidance_scale: float = 7.5                 # the recommended guidance scale, written next to the model
     log_every: int = 50
@@ -233,15 +232,17 @@ def _resume_run(dataset: str, out: Path, preset: str | None, overrides: dict) ->
         st['cfg']['steps'] = st['planned']['steps'] = n; st['unet_fitted'] = True
         if st['stage'] == 'done': st['stage'] = 'unet'
     base = asdict(get_config(st['preset'])) if st['preset'] in PRESETS else {}   # fields newer than the checkpoint
+    st.setdefault('flip', {None: legacy_flip(dataset), True: 'yes', False: 'no'}[st['cfg'].pop('flip', None)])   # (older checkpoints)
     return FitConfig(**{**base, **st['cfg']}), st
 
 def _start_run(dataset: str, ds, out: Path, preset: str | None, seed: int, resume: bool, overrides: dict,
-               progress: bool) -> tuple[FitConfig, dict]:
+               progress: bool, flip: str = 'auto') -> tuple[FitConfig, dict]:
     "The config and the training state: those of the checkpoint in `out` when resuming, else a new run's (its preset chosen from `ds`)."
     if (out/'checkpoint.pt').exists() and not resume:
         raise ActgenError(f"'{out}' already holds a training run; pass resume=True (--resume) to continue it, or choose a new folder")
     if resume and (out/'checkpoint.pt').exists():
         cfg, st = _resume_run(dataset, out, preset, overrides)
+        if flip != 'auto' and flip != st['flip']: raise ActgenError(f"the run in '{out}' was fitted with --flip {st['flip']}; a resumed run keeps it")
         if progress: print(f"preset {st['preset']}: the checkpoint's")
         return cfg, st
     name, why = choose_preset(dataset, ds.size, ds.channels)
@@ -249,15 +250,15 @@ def _start_run(dataset: str, ds, out: Path, preset: str | None, seed: int, resum
     cfg = get_config(name, **overrides)
     if progress: print(f"preset {name}: {why}")
     if ds.size != cfg.image_size: print(f"warning: the images are {ds.size} px; preset {name} resizes them to {cfg.image_size} px", file=sys.stderr)
-    st = dict(cfg=asdict(cfg), preset=name, dataset=dataset, seed=seed, stage='vae', vae_step=0, unet_step=0, t0=time.time(),
+    st = dict(cfg=asdict(cfg), preset=name, dataset=dataset, seed=seed, flip=flip, stage='vae', vae_step=0, unet_step=0, t0=time.time(),
               planned=dict(vae_steps=cfg.vae_steps, steps=cfg.steps))
     out.mkdir(parents=True, exist_ok=True)
     return cfg, st
 
-def _prepare_data(ds, dataset: str, cfg: FitConfig, seed: int, device):
+def _prepare_data(ds, dataset: str, cfg: FitConfig, seed: int, device, flip: str = 'auto'):
     "The training images (a balanced subset when `max_train`), conformed to the preset's size, and whether to mirror them."
     if cfg.max_train and cfg.max_train < len(ds): ds = balanced_subset(ds, cfg.max_train, seed=seed)
-    flip = dataset_info(dataset).hflip if cfg.flip is None else cfg.flip
+    flip = dataset_flip(dataset, flip)
     return ds, conform(ds.float(), cfg.image_size, ds.channels).to(device), flip
 
 def _vae_stage(gen: Generator, x, flip: bool, cfg: FitConfig, st: dict, out: Path, t_call: float, deadline, max_minutes, progress) -> bool:
@@ -306,6 +307,7 @@ def fit_generator(dataset: str = 'fashion-mnist', # dataset name (fashion-mnist,
                   seed: int = 0,
                   resume: bool = False,         # continue from out_dir/checkpoint.pt
                   max_minutes: float | None = None, # wall-clock budget of this call (steps are shortened to fit)
+                  flip: str = 'auto',           # mirror half of the training images: yes, no, or auto (as the dataset declares; see `dataset_flip`)
                   progress: bool = True,
                   **overrides) -> Path | None:  # FitConfig fields, e.g. steps=1000
     "Train a text-conditioned latent diffusion model on `dataset`; returns the saved model folder (None: out of time in the VAE stage)."
@@ -313,13 +315,13 @@ def fit_generator(dataset: str = 'fashion-mnist', # dataset name (fashion-mnist,
     out = Path(out_dir); ckpt = out/'checkpoint.pt'; log = out/'log.csv'
     device = torch.device(device) if device not in (None, 'auto') else default_device()
     ds = load_dataset(dataset, 'train')
-    cfg, st = _start_run(dataset, ds, out, preset, seed, resume, overrides, progress)
+    cfg, st = _start_run(dataset, ds, out, preset, seed, resume, overrides, progress, flip)
     if st['stage'] == 'done' and (out/'model'/'model_index.json').exists(): return out/'model'
     seed_everything(seed)
     if device.type == 'cuda':
         torch.backends.cudnn.benchmark = True; torch.backends.cuda.matmul.allow_tf32 = True; torch.backends.cudnn.allow_tf32 = True
     deadline = t_call + max_minutes * 60 if max_minutes else None
-    ds, x, flip = _prepare_data(ds, dataset, cfg, seed, device)
+    ds, x, flip = _prepare_data(ds, dataset, cfg, seed, device, st['flip'])
     gen = _build(cfg, ds.classes, out, ds.channels, seed).to(device)
     if st.get('vae') is not None: gen.vae.load_state_dict(st['vae'])
     if st.get('unet') is not None: gen.unet.load_state_dict(st['unet']); gen.text_encoder.load_state_dict(st['text_encoder'])

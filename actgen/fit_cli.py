@@ -7,9 +7,9 @@ from __future__ import annotations
 import argparse, json, math, sys
 from pathlib import Path
 
-from .config import HelpFormatter, OneLineParser, run_cli
+from .config import HelpFormatter, OneLineParser, add_setting, run_cli
 from .core import ActgenError
-from .data import load_dataset
+from .data import DataSettings, load_dataset
 from .evaluate import evaluate_generator, format_report
 from .fit import PRESETS, fit_generator
 from .generator import embed_model
@@ -25,6 +25,7 @@ def fit_parser() -> argparse.ArgumentParser:
     p.add_argument('--dataset', default='fashion-mnist', help='training data: fashion-mnist, cifar10, cifar10:PATH, digits, folder:PATH; only its train split is used (default: fashion-mnist)')
     p.add_argument('--out', type=Path, default=None, help='output folder for checkpoint.pt, log.csv and model/ (default: runs/generator-<dataset>)')
     p.add_argument('--preset', default=None, choices=list(PRESETS), help="architecture and training settings (default: the dataset's own, else chosen by its images' size and channels)")
+    add_setting(p, DataSettings, 'flip')
     p.add_argument('--device', default='auto', help='cpu, cuda, cuda:N, or auto (default: auto)')
     p.add_argument('--seed', type=int, default=0, help='random seed (default: 0)')
     p.add_argument('--resume', action='store_true', help='continue the run in --out from its checkpoint')
@@ -58,7 +59,7 @@ def _evaluate_fit(a, model_dir: Path, out: Path) -> dict:
     "`evaluate_generator` on the fitted model and its dataset (no speed benchmark); prints the report, writes OUT/eval.json."
     r = evaluate_generator(str(model_dir), a.dataset, n_per_class=a.eval_per_class, classifier_epochs=a.eval_classifier_epochs,
                            classifier_cache=out/'eval-classifier.pt', speed=False, device=a.device, seed=a.seed,
-                           out=out/'eval.json', grid=out/'eval-grid.png', progress=not a.quiet)
+                           out=out/'eval.json', grid=out/'eval-grid.png', progress=not a.quiet, flip=a.flip)
     print(format_report(r)); print(f"report: {out/'eval.json'}")
     return r
 
@@ -68,7 +69,7 @@ def _fit(argv=None):
     out = a.out or Path('runs')/f"generator-{a.dataset.replace(':', '_').replace('/', '_')}"
     if a.eval: load_dataset(a.dataset, 'test')   # a dataset without a test split fails now, not after the fit
     model_dir = fit_generator(a.dataset, out, preset=a.preset, device=a.device, seed=a.seed, resume=a.resume,
-                              max_minutes=a.max_minutes, progress=not a.quiet, steps=a.steps, vae_steps=a.vae_steps,
+                              max_minutes=a.max_minutes, flip=a.flip, progress=not a.quiet, steps=a.steps, vae_steps=a.vae_steps,
                               batch_size=a.batch_size, lr=a.lr, max_train=a.max_train, guidance_scale=a.guidance_scale)
     if model_dir is None:
         print(f"actgen_fit_generator: out of time during the VAE stage, nothing saved; continue with --resume --out {out}", file=sys.stderr)

@@ -15,8 +15,8 @@ from .core import ActgenError, default_device, resolve_dtype
 
 # %% auto #0
 __all__ = ['build_clip_tokenizer', 'Generator', 'build_generator', 'save_generator', 'embedded_dir', 'embedded_models',
-           'resolve_model_source', 'recommended_guidance_scale', 'undertrained_note', 'load_generator', 'model_size_mb',
-           'embed_model']
+           'resolve_model_source', 'recommended_guidance_scale', 'model_classes', 'check_model_classes',
+           'undertrained_note', 'load_generator', 'model_size_mb', 'embed_model']
 
 # %% ../nbs/02_generator.ipynb #8b48c673
 def _bytes_to_unicode() -> dict[int, str]:
@@ -256,6 +256,20 @@ def recommended_guidance_scale(source: str, default: float = 7.5) -> float:
     "The classifier-free guidance scale a model recommends in its actgen.json (embedded and `actgen_fit_generator` models), else `default`."
     try: return float(json.loads((resolve_model_source(source)/'actgen.json').read_text())['guidance_scale'])
     except (ActgenError, OSError, KeyError, TypeError, ValueError): return default
+
+def model_classes(source: str) -> list[str] | None:
+    "The class names a model was fitted on (its actgen.json), or None for a model that records none (Stable Diffusion) or is not found (`load_generator` says so)."
+    try: classes = json.loads((resolve_model_source(source)/'actgen.json').read_text())['classes']
+    except (ActgenError, OSError, KeyError, TypeError, ValueError): return None
+    return [str(c) for c in classes] if isinstance(classes, list) else None
+
+def check_model_classes(source: str, classes) -> list[str] | None:
+    "The model's classes, after checking that it was fitted on every one of `classes` (a model that records none knows any)."
+    known = model_classes(source)
+    if known is not None and (bad := [c for c in classes if c not in known]):
+        raise ActgenError(f"model {source} was not fitted on class {bad[0]!r} ({len(bad)} of {len(list(classes))} unknown); "
+                          f"its classes are: {', '.join(known)}. Fit one to this data: actgen_fit_generator --dataset ... --out OUT")
+    return known
 
 def undertrained_note(folder: str | Path, name: str | None = None) -> str | None:
     "A one-line warning when the model in `folder` was fitted with fewer steps than its preset needs (its actgen.json says so), naming the way to train it on; else None."

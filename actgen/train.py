@@ -16,9 +16,9 @@ import actgen
 from .core import ActgenError, image_grid, save_figure, seed_everything
 from .config import NON_NEGATIVE, POSITIVE, Settings, check_settings, from_dict, limits, to_flat
 from .imageset import ImageSet, concat
-from .data import DataSettings, balanced_subset, legacy_flip, load_dataset, train_val_split
+from .data import DataSettings, balanced_subset, dataset_classes, legacy_flip, load_dataset, train_val_split
 from .genset import GeneratedSet, resume_from
-from .generator import load_generator, recommended_guidance_scale
+from .generator import check_model_classes, load_generator, recommended_guidance_scale
 from .sampler import GenerationConfig
 from .guidance import ActGenConfig
 from .galot import GalotConfig
@@ -75,7 +75,8 @@ class TrainConfig(RunSettings):
         check_settings(self)   # every value its declaration allows (choices, finite numbers, limits)
         check_scheduler(get_method(self.method), self)   # an unknown method, or a scheduler it cannot follow
         if get_method(self.method).needs_generator and self.images_per_epoch > 0:
-            self.generator_source   # a dataset with no embedded model needs --generator: say so before any data is loaded
+            check_model_classes(self.generator_source, dataset_classes(self.dataset))   # before any data is loaded: a dataset with no
+                                                                   # embedded model needs --generator, whose classes must be the dataset's
         get_acquisition(self.galot.acquisition)
         check_arch(c.arch, c.pretrained)   # builds nothing: an unknown timm name, or --pretrained weights not in the local cache, stop here
         return self
