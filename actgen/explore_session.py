@@ -15,8 +15,8 @@ import torch
 
 from .core import ActgenError, default_device, read_json
 from .config import Settings
-from .data import balanced_subset, conform, dataset_flip, load_dataset, make_prompt, train_val_split
-from .generator import load_generator, recommended_guidance_scale
+from .data import balanced_subset, conform, dataset_classes, dataset_flip, load_dataset, make_prompt, train_val_split
+from .generator import check_model_classes, load_generator, recommended_guidance_scale
 from .sampler import GenerationConfig, SamplerCallback, sample
 from .attention import AttentionMask, class_token_indices
 from .guidance import ActGenConfig, MemoryBank, actgen_callbacks, image_guidance_weight
@@ -116,12 +116,14 @@ def make_session(dataset: str = 'fashion-mnist',     # a dataset name of `load_d
     if isinstance(classifier, (str, Path)):
         classifier, cfg = load_run_classifier(classifier, device)
         dataset, labeled, val_frac, seed = cfg['dataset'], cfg['labeled'], cfg['val_frac'], cfg['seed']
+    if isinstance(generator, str):   # before any data is loaded: a dataset with no embedded model, a model fitted on other classes
+        generator = GenerationConfig(generator=generator).source(dataset)
+        check_model_classes(generator, dataset_classes(dataset))
     full = load_dataset(dataset, 'train')
     train, val = train_val_split(balanced_subset(full, labeled, seed=seed), val_frac, seed=seed)
     if classifier is None: classifier = fit_classifier(train, epochs=epochs, batch_size=batch_size, seed=seed, device=device, progress=False,
                                                             flip=dataset_flip(dataset))   # mirrored only where the dataset allows it
-    gen = generator if not isinstance(generator, str) else \
-        load_generator(f'embedded:{dataset}' if generator == 'auto' else generator, device=device)
+    gen = generator if not isinstance(generator, str) else load_generator(generator, device=device)
     return ExploreSession(dataset, gen, classifier.to(device), val)
 
 # %% ../nbs/12_explore_session.ipynb #ca92fefa
