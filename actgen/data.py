@@ -7,7 +7,7 @@ from __future__ import annotations
 import gzip, json, math, os, re, struct, sys
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Literal
+from typing import Literal, get_args
 
 import numpy as np
 import torch
@@ -20,9 +20,9 @@ from .image_tree import SPLITS, _tree_classes, cache_dir, load_image_tree
 
 # %% auto #0
 __all__ = ['PROMPT_TEMPLATES', 'FASHION_MNIST_DIR', 'FASHION_CLASSES', 'CIFAR10_CLASSES', 'DIGIT_CLASSES', 'CIFAR10_ZIPS',
-           'DATASETS', 'FLIP_FILE', 'prompt_name', 'make_prompt', 'read_idx', 'DatasetInfo', 'load_dataset',
-           'dataset_classes', 'dataset_info', 'dataset_flip', 'legacy_flip', 'DataSettings', 'balanced_subset',
-           'train_val_split', 'conform', 'augment']
+           'DATASETS', 'FLIP_FILE', 'FlipSetting', 'prompt_name', 'make_prompt', 'read_idx', 'DatasetInfo',
+           'load_dataset', 'dataset_classes', 'dataset_info', 'dataset_flip', 'legacy_flip', 'DataSettings',
+           'with_legacy_flip', 'balanced_subset', 'train_val_split', 'conform', 'augment']
 
 # %% ../nbs/01_data.ipynb #39f42002
 PROMPT_TEMPLATES = ['a photo of a {}', 'a realistic photo of a {}', 'a picture of a {}', 'an image of a {}',
@@ -209,6 +209,7 @@ def dataset_info(name: str, data_dir=None) -> DatasetInfo:
     return DatasetInfo(name, classes, bool(declared), None, None, path, declared is not None)
 
 # %% ../nbs/01_data.ipynb #fbcd6dd8
+FlipSetting = Literal['auto', 'yes', 'no']
 _FLIP_NOTED: set = set()   # the datasets whose undeclared flips this process has mentioned
 
 def dataset_flip(name: str,                # a dataset name of `load_dataset`
@@ -216,7 +217,7 @@ def dataset_flip(name: str,                # a dataset name of `load_dataset`
                  data_dir=None) -> bool:
     "Whether training on `name` mirrors half of the images; where a folder does not say and `flip` is 'auto': no, and a note, once, on how to say yes."
     if isinstance(flip, bool): return flip
-    if flip not in ('auto', 'yes', 'no'): raise ActgenError(f"--flip must be one of auto, yes, no, got {flip!r}")
+    if flip not in get_args(FlipSetting): raise ActgenError(f"--flip must be one of {', '.join(get_args(FlipSetting))}, got {flip!r}")
     if flip != 'auto': return flip == 'yes'
     info = dataset_info(name, data_dir)
     if not info.flip_declared and info.source not in _FLIP_NOTED:
@@ -234,11 +235,15 @@ def legacy_flip(dataset: str) -> str:
 class DataSettings(Settings):
     "Which dataset a run reads, and whether its training images may be mirrored (every run config extends it)."
     dataset: str = 'fashion-mnist'      # dataset: fashion-mnist, cifar10, digits, or folder:PATH
-    flip: Literal['auto', 'yes', 'no'] = 'auto'  # mirror half of the training images: yes, no, or auto (as the dataset declares; a folder: PATH/actgen_dataset.json, else no)
+    flip: FlipSetting = 'auto'          # mirror half of the training images: yes, no, or auto (as the dataset declares; a folder: PATH/actgen_dataset.json, else no)
 
     def flips(self) -> bool:
         "The resolved `flip` of this config's dataset."
         return dataset_flip(self.dataset, self.flip)
+
+def with_legacy_flip(record: dict) -> dict:
+    "A run's recorded flat settings, with the `flip` it ran with (`legacy_flip`) where the record predates the setting."
+    return record if 'flip' in record else {**record, 'flip': legacy_flip(record.get('dataset', DataSettings.dataset))}
 
 # %% ../nbs/01_data.ipynb #3329c254
 def balanced_subset(ds: ImageSet, n: int, seed: int) -> ImageSet:

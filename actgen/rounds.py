@@ -16,7 +16,7 @@ from tqdm.auto import tqdm
 import actgen
 from .core import ActgenError, image_grid, save_figure, seed_everything, write_json
 from .imageset import ImageSet, concat
-from .data import balanced_subset, legacy_flip, load_dataset
+from .data import balanced_subset, load_dataset, with_legacy_flip
 from .genset import GeneratedSet, resume_from
 from .acquire import ACQUISITIONS, predict_proba
 from .pool import PoolConfig, PoolStrategy, check_rounds_query, query_pool
@@ -153,8 +153,7 @@ def _save_round(run_dir: Path, r: int, model, opt, rows: list[dict], labeled: li
 def resume_rounds(run_dir: str | Path, progress: bool = True) -> list[dict]:
     "Continue the rounds run in `run_dir` after its last finished round."
     run_dir = Path(run_dir)
-    saved = read_run_config(run_dir)['config']
-    saved.setdefault('flip', legacy_flip(saved.get('dataset', 'fashion-mnist')))   # runs recorded before the setting mirrored every folder
+    saved = with_legacy_flip(read_run_config(run_dir)['config'])   # runs recorded before the setting mirrored every folder
     cfg = from_dict(RoundsConfig, saved, where=str(run_dir/'config.json'))
     return run_rounds(cfg, run_dir, progress, resume=True)
 

@@ -12,7 +12,7 @@ import torch.nn as nn
 
 from .core import ActgenError, read_json
 from .imageset import ImageSet, concat
-from .data import legacy_flip, load_dataset
+from .data import load_dataset, with_legacy_flip
 from .genset import GeneratedSet
 from .acquire import ACQUISITIONS
 from .config import from_dict, to_flat
@@ -33,7 +33,7 @@ def transfer_table(run_dirs: list,
     "Per architecture: test accuracy trained on each run's final labeled set without and with its generated images."
     res = {a: ([], []) for a in archs}
     for rd in map(Path, run_dirs):
-        c = read_json(rd/'config.json'); saved = {'flip': legacy_flip(c['config'].get('dataset', 'fashion-mnist')), **c['config']}   # flipped as it ran
+        c = read_json(rd/'config.json'); saved = with_legacy_flip(c['config'])   # flipped as it ran
         cfg = from_dict(RoundsConfig, {**saved, **({'epochs': epochs} if epochs else {})})
         full = load_dataset(cfg.dataset, 'train'); test = eval_set(cfg); pos = {i: k for k, i in enumerate(full.ids)}
         lab = read_json(rd/'labeled.json'); real = full.subset([pos[i] for i in lab['initial'] + sum(lab['rounds'], [])])

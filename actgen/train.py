@@ -16,7 +16,7 @@ import actgen
 from .core import ActgenError, image_grid, save_figure, seed_everything
 from .config import NON_NEGATIVE, POSITIVE, Settings, check_settings, from_dict, limits, to_flat
 from .imageset import ImageSet, concat
-from .data import DataSettings, balanced_subset, dataset_classes, legacy_flip, load_dataset, train_val_split
+from .data import DataSettings, balanced_subset, dataset_classes, load_dataset, train_val_split, with_legacy_flip
 from .genset import GeneratedSet, resume_from
 from .generator import check_model_classes, load_generator, recommended_guidance_scale
 from .sampler import GenerationConfig
@@ -73,8 +73,9 @@ class TrainConfig(RunSettings):
         "Raise ActgenError for values no run can use."
         c = self.classifier
         check_settings(self)   # every value its declaration allows (choices, finite numbers, limits)
-        check_scheduler(get_method(self.method), self)   # an unknown method, or a scheduler it cannot follow
-        if get_method(self.method).needs_generator and self.images_per_epoch > 0:
+        method = get_method(self.method)
+        check_scheduler(method, self)   # an unknown method, or a scheduler it cannot follow
+        if method.needs_generator and self.images_per_epoch > 0:
             check_model_classes(self.generator_source, dataset_classes(self.dataset))   # before any data is loaded: a dataset with no
                                                                    # embedded model needs --generator, whose classes must be the dataset's
         get_acquisition(self.galot.acquisition)
@@ -93,7 +94,7 @@ def resume_experiment(run_dir: str | Path, progress: bool = True) -> list[dict]:
     "Continue the run in `run_dir` from its last checkpoint (or from the start if it has none)."
     run_dir = Path(run_dir); saved = read_run_config(run_dir)['config']
     saved.setdefault('grad_update', 'same')   # runs recorded before the setting existed moved the embedding at once
-    saved.setdefault('flip', legacy_flip(saved.get('dataset', 'fashion-mnist')))   # ... and mirrored every folder
+    saved = with_legacy_flip(saved)              # ... and mirrored every folder
     cfg = from_dict(TrainConfig, saved, where=str(run_dir/'config.json'))
     return run_experiment(cfg, run_dir, progress, resume=True)
 
