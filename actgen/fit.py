@@ -11,7 +11,7 @@ from pathlib import Path
 import torch
 
 from .core import ActgenError, default_device, seed_everything, write_json
-from .data import PROMPT_TEMPLATES, balanced_subset, conform, dataset_flip, legacy_flip, load_dataset, make_prompt, prompt_name
+from .data import PROMPT_TEMPLATES, _parse_name, balanced_subset, conform, dataset_flip, legacy_flip, load_dataset, make_prompt, prompt_name
 from .generator import Generator, build_generator, model_size_mb, save_generator, undertrained_note
 from .stage import Stage, run_stage, set_weights, _autocast, _save_ckpt
 
@@ -113,7 +113,7 @@ def _kind_name(channels: int) -> str: return 'grayscale' if channels == 1 else '
 def choose_preset(dataset: str, size: int, channels: int) -> tuple[str, str]:
     "The preset for a dataset's images and why: a known dataset's own, else the one made for the nearest size (same channels preferred)."
     what = f"{size} px {_kind_name(channels)} images"
-    kind = dataset.partition(':')[0]
+    kind = _parse_name(dataset)[0]   # aliases too ('fmnist', 'cifar-10')
     if kind in _DATASET_PRESETS: return kind, f"the {kind} dataset's own ({what})"
     made = {n: (get_config(n).image_size, c) for n, c in PRESET_CHANNELS.items()}
     name = min(made, key=lambda n: abs(math.log(size / made[n][0])) + 0.5 * (channels != made[n][1]))
