@@ -4,7 +4,7 @@
 
 # %% ../nbs/12c_explore_app.ipynb #2c4e1a04
 from __future__ import annotations
-import html, threading, time
+import contextlib, html, threading, time
 from pathlib import Path
 
 import ipywidgets as W
@@ -22,7 +22,8 @@ from .explore_session import guide_options, make_session, result_summary, run_ge
 from .explore_render import encode_image, render_grid, render_guide, render_preview
 
 # %% auto #0
-__all__ = ['GenerationJob', 'make_controls', 'Explorer', 'explore', 'write_app_notebook', 'benchmark']
+__all__ = ['GenerationJob', 'make_controls', 'quiet_loading', 'Explorer', 'uses_guide', 'explore', 'write_app_notebook',
+           'benchmark']
 
 # %% ../nbs/12c_explore_app.ipynb #6dcb381a
 class GenerationJob:
@@ -66,7 +67,7 @@ def make_controls(classes: list[str]) -> dict:
     return dict(
         class_idx=W.Dropdown(options=[(c, i) for i, c in enumerate(classes)], description='class', style=st, layout=lay),
         guide_source=W.ToggleButtons(options=[(sources[s], s) for s in GUIDE_SOURCES], description='guide from',
-                                     style={**st, 'button_width': '105px'}),
+                                     style={**st, 'button_width': '125px'}),
         guide=W.Dropdown(options=[], description='guide image', style=st, layout=lay),
         mode=W.ToggleButtons(options=[(modes[m], m) for m in MODES], description='mode', style={**st, 'button_width': '70px'}),
         guidance_scale=_slider('FloatSlider', 1, 20, 0.5, 'CFG scale s'),
@@ -84,6 +85,20 @@ def make_controls(classes: list[str]) -> dict:
         seed=W.BoundedIntText(min=0, max=2**31 - 1, description='seed', style=st, layout=lay),
         gen_batch_size=_slider('IntSlider', 1, 32, 1, 'batch size'),
         template=W.Text(description='prompt template', style=st, layout=lay))
+
+# %% ../nbs/12c_explore_app.ipynb #ab085353
+@contextlib.contextmanager
+def quiet_loading():
+    "The libraries' weight-loading progress bars off (in a notebook they would stay above the widgets), restored afterwards."
+    import diffusers, transformers
+    logs = [transformers.utils.logging, diffusers.utils.logging]
+    was = [lg.is_progress_bar_enabled() for lg in logs]
+    for lg in logs: lg.disable_progress_bar()
+    try: yield
+    finally:
+        for lg, on in zip(logs, was):
+            if on: lg.enable_progress_bar()
+
 
 # %% ../nbs/12c_explore_app.ipynb #60f7ffbe
 class Explorer:
@@ -113,10 +128,11 @@ class Explorer:
         c = self.controls
         c['class_idx'].observe(lambda _: self.refresh_guides(), 'value')
         c['guide_source'].observe(lambda _: self.refresh_guides(), 'value')
+        c['mode'].observe(lambda _: self._follow_mode(), 'value')
         self.dataset.observe(lambda ch: self.load_dataset(ch['new']), 'value')
         self.set_params(params or ExploreParams())
         self.ui = self._layout()
-        self._show_info()
+        self._show_info(); self._follow_mode()
 
     def _layout(self):
         c = self.controls
@@ -125,7 +141,8 @@ class Explorer:
                        sec('Sampling'), c['steps'], c['guidance_scale'], c['seed'], c['gen_batch_size'],
                        sec('ActGen: image guidance'), c['image_strength'], c['use_mask'], c['mask_threshold'],
                        sec('ActGen: gradient guidance'), c['lam'], c['margin'], c['nu'], c['grad_steps'],
-                       sec('GALOT'), c['galot_eps'], c['acquisition'], c['galot_iters']])
+                       sec('GALOT'), c['galot_eps'], c['acquisition'], c['galot_iters']],
+                      layout=W.Layout(flex='0 0 auto', width='420px'))   # never squeezed: the sliders' readouts stay in view
         right = W.VBox([W.HBox([self.generate_button, self.stop_button]), self.progress, self.status, self.preview,
                         W.HBox([self.grid, self.guide_view], layout=W.Layout(flex_flow='row wrap', align_items='flex-start'))],
                        layout=W.Layout(flex='1 1 auto'))   # the rest of the width: the guide beside the grid when it fits
@@ -169,6 +186,7 @@ class Explorer:
         except ActgenError as e: self._set_error(e); return None
         self.generate_button.disabled, self.stop_button.disabled = True, False
         self.progress.value, self.progress.max = 0, p.gen.steps
+        for w in (self.grid, self.guide_view): w.layout.display = 'none'   # the last batch's pictures and verdicts go
         self._set_status(f'generating {p.gen.batch_size} × {self.session.classes[p.class_idx]} ({p.mode})…')
         self.job = GenerationJob(self.session, p, self._on_step, self._on_preview, self._on_done, self.preview_interval).start()
         return self.job
@@ -194,8 +212,14 @@ class Explorer:
         r = job.result
         if len(r.images):
             _show(self.grid, render_grid(r.images, r.probs, r.classes, r.label), 'png')
-            _show(self.guide_view, render_guide(r.guide, r.mask), 'png')
+            if uses_guide(r.params.mode): _show(self.guide_view, render_guide(r.guide, r.mask), 'png')
+            self.preview.layout.display = 'none'   # the grid shows the same images, with their verdicts
         self._set_status(result_summary(r), 'actgen-stopped' if r.stopped else 'actgen-done')
+
+    def _follow_mode(self):
+        "The guide's controls are live only in a mode that uses a guide."
+        off = not uses_guide(self.controls['mode'].value)
+        for k in ('guide_source', 'guide', 'image_strength', 'use_mask', 'mask_threshold'): self.controls[k].disabled = off
 
     # status line
     def _set_status(self, text: str, cls: str = 'actgen-info'):
@@ -212,7 +236,8 @@ class Explorer:
     # dataset
     def _default_factory(self, name: str) -> ExploreSession:
         g = self.session.gen
-        return make_session(name, 'auto' if str(getattr(g, 'name', '')).startswith('embedded:') else g, device=g.device)
+        with quiet_loading():
+            return make_session(name, 'auto' if str(getattr(g, 'name', '')).startswith('embedded:') else g, device=g.device)
 
     def load_dataset(self, name: str):
         "Build a session for dataset `name` in the background, then show its classes."
@@ -237,6 +262,10 @@ def _show(widget, arr: np.ndarray, fmt: str):
     if widget.layout.height != 'auto': widget.layout.height = 'auto'
     if widget.layout.display == 'none': widget.layout.display = ''
 
+def uses_guide(mode: str) -> bool:
+    "Whether a generation mode is guided by an image (ActGen) or not (text, GALOT)."
+    return mode == 'actgen'
+
 def _dataset_choices(current: str) -> list[str]:
     return sorted({current} | {m for m in embedded_models() if m in DATASETS})
 
@@ -244,7 +273,8 @@ def _dataset_choices(current: str) -> list[str]:
 def explore(dataset: str = 'fashion-mnist', generator='auto', classifier=None, params: ExploreParams | None = None,
             **session_kw) -> Explorer:
     "The explorer on a new session (see `make_session` for the arguments)."
-    return Explorer(make_session(dataset, generator, classifier, **session_kw), params)
+    with quiet_loading(): session = make_session(dataset, generator, classifier, **session_kw)
+    return Explorer(session, params)
 
 def _source(v) -> str:
     "A Python expression for an argument of `explore`; parameters as `ExploreParams.of` of the settings that are not the default."
