@@ -4,7 +4,7 @@
 
 # %% ../nbs/05a_acquire.ipynb #f415968d
 from __future__ import annotations
-import contextlib, math
+import contextlib, copy, math, warnings
 from dataclasses import dataclass
 
 import torch
@@ -13,25 +13,39 @@ import torch.nn as nn
 from .core import ActgenError
 
 # %% auto #0
-__all__ = ['ACQUISITIONS', 'predict_proba', 'HardSamples', 'select_hard_samples', 'entropy', 'margin', 'least_confidence',
-           'pseudo_label_ce', 'get_acquisition', 'dropout_modules', 'check_dropout', 'mc_dropout', 'split_at_dropout',
-           'mc_log_probs', 'predict_mc', 'bald_score', 'takes_model', 'acquire', 'bald_acquisition',
-           'check_acquisition']
+__all__ = ['FAST_CPU_MIN', 'ACQUISITIONS', 'inference_copy', 'predict_proba', 'HardSamples', 'select_hard_samples', 'entropy',
+           'margin', 'least_confidence', 'pseudo_label_ce', 'get_acquisition', 'dropout_modules', 'check_dropout',
+           'mc_dropout', 'split_at_dropout', 'mc_log_probs', 'predict_mc', 'bald_score', 'takes_model', 'acquire',
+           'bald_acquisition', 'check_acquisition']
 
 # %% ../nbs/05a_acquire.ipynb #84632d07
-def _float_batches(images: torch.Tensor, batch_size: int, device):
+def _float_batches(images: torch.Tensor, batch_size: int, device, channels_last: bool = False):
     "Batches of `images` on `device` as floats in [0, 1] (uint8 images are divided by 255)."
     for b in range(0, len(images), batch_size):
         x = images[b:b+batch_size].to(device)
-        yield x.float() / 255 if x.dtype == torch.uint8 else x.float()
+        x = x.float() / 255 if x.dtype == torch.uint8 else x.float()
+        yield x.contiguous(memory_format=torch.channels_last) if channels_last else x
+
+FAST_CPU_MIN = 1024   # images from which `predict_proba` folds batch norm on the CPU (the copy costs about a batch)
+
+def inference_copy(model: nn.Module) -> nn.Module | None:
+    "For many images on the CPU: an eval-mode copy of `model` with batch norm folded into the convolutions before it and channels-last weights; None where torch.fx cannot trace the model."
+    from torch.fx.experimental.optimization import fuse
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter('ignore')
+            return fuse(copy.deepcopy(model).eval(), inplace=True).to(memory_format=torch.channels_last)   # the model is untouched
+    except Exception: return None   # dynamic control flow, or a module fx cannot trace: the model as it is
 
 @torch.no_grad()
 def predict_proba(model: torch.nn.Module, images: torch.Tensor, # float `(N,C,H,W)` in [0,1] or uint8
                   batch_size: int = 512, device=None) -> torch.Tensor:
     "Softmax probabilities `(N, n_classes)` of `model` on `images`, in eval mode, batched."
-    device = device or next(model.parameters()).device
+    device = torch.device(device or next(model.parameters()).device)
     was_training = model.training; model.eval()
-    out = [model(x).float().softmax(-1).cpu() for x in _float_batches(images, batch_size, device)]
+    fast = inference_copy(model) if device.type == 'cpu' and len(images) >= FAST_CPU_MIN and images.ndim == 4 else None
+    net = fast or model
+    out = [net(x).float().softmax(-1).cpu() for x in _float_batches(images, batch_size, device, fast is not None)]
     model.train(was_training)
     return torch.cat(out) if out else torch.empty(0, 0)
 
