@@ -20,8 +20,9 @@ from .sampler import SCHEDULERS
 
 # %% auto #0
 __all__ = ['METHODS', 'EpochContext', 'Generated', 'merge_generated', 'GenerationMethod', 'check_scheduler', 'RealOnly',
-           'RandomTextToImage', 'ActGenMethod', 'ImageGuidanceOnly', 'AttentiveImageGuidance', 'AIGContrastive',
-           'AIGContrastiveAdversarial', 'GalotMethod', 'GalotRandom', 'FocalLoss', 'WeightedCE', 'get_method']
+           'RealRepeated', 'RandomTextToImage', 'ActGenMethod', 'ImageGuidanceOnly', 'AttentiveImageGuidance',
+           'AIGContrastive', 'AIGContrastiveAdversarial', 'GalotMethod', 'GalotRandom', 'FocalLoss', 'WeightedCE',
+           'get_method']
 
 # %% ../nbs/06d_methods.ipynb #edad5516
 @dataclass
@@ -39,6 +40,7 @@ class EpochContext:
     config: object             # the run's settings (a `TrainConfig`, `07_train`)
     run_dir: Path | None = None
     shard: Shard = SINGLE      # in a data-parallel run: which of the epoch's images this process makes
+    train: ImageSet | None = None   # the labeled training split (real images a method may draw again)
 
 @dataclass
 class Generated:
@@ -64,7 +66,8 @@ def merge_generated(parts: list[Generated | None]) -> Generated | None:
 class GenerationMethod:
     "Base class: `generate` returns the epoch's new images (`Generated`) or None; `loss` is the training loss."
     name = 'base'
-    needs_generator = True
+    needs_generator = True     # the run loads the generator
+    adds_images = True         # the run asks for images in its generation epochs
     loss = staticmethod(F.cross_entropy)
     def generate(self, ctx: EpochContext) -> Generated | None: raise NotImplementedError
     def after_generate(self, out: Generated, ctx: EpochContext): pass   # sees all ranks' images, in index order
@@ -81,8 +84,20 @@ def check_scheduler(method: GenerationMethod, cfg):
 
 class RealOnly(GenerationMethod):
     "The baseline: train on real images only."
-    name, needs_generator = 'real', False
+    name, needs_generator, adds_images = 'real', False, False
     def generate(self, ctx): return None
+
+class RealRepeated(GenerationMethod):
+    "The control for compute: each generation epoch adds the budget's number of real labeled training images again (drawn with replacement), so the run takes a generating run's optimizer steps but learns from no new image."
+    name, needs_generator = 'real-steps', False
+    def generate(self, ctx):
+        if ctx.train is None or not len(ctx.train): raise ActgenError(f"--method {self.name} needs labeled training images")
+        rng = torch.Generator().manual_seed(ctx.seed)
+        mine = ctx.shard.indices(ctx.n_images)
+        pick = torch.randint(len(ctx.train), (ctx.n_images,), generator=rng)[mine]
+        x = ctx.train.images[pick]
+        recs = [dict(method=self.name, epoch=ctx.epoch, guide_id=ctx.train.ids[i], seed=None, prompt=None) for i in pick.tolist()]
+        return Generated(x.float() / 255 if x.dtype == torch.uint8 else x.float(), ctx.train.labels[pick], recs, mine)
 
 class RandomTextToImage(GenerationMethod):
     "The paper's 'SD random': plain text-to-image of uniformly drawn classes."
@@ -211,7 +226,7 @@ class GalotRandom(GalotMethod): name = 'galot-random'
 class FocalLoss(RealOnly): name, loss = 'focal', staticmethod(focal_loss)
 class WeightedCE(RealOnly): name, loss = 'weighted-ce', staticmethod(weighted_ce)
 
-METHODS = {m.name: m for m in (RealOnly, RandomTextToImage, ImageGuidanceOnly, AttentiveImageGuidance, AIGContrastive,
+METHODS = {m.name: m for m in (RealOnly, RealRepeated, RandomTextToImage, ImageGuidanceOnly, AttentiveImageGuidance, AIGContrastive,
                                AIGContrastiveAdversarial, ActGenMethod, GalotMethod, GalotRandom, FocalLoss, WeightedCE)}
 
 def get_method(name: str) -> GenerationMethod:

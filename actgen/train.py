@@ -199,10 +199,10 @@ def _evaluate_phase(run: Run) -> tuple[float, float, float, object]:
 def _generate_phase(run: Run, epoch: int, hard) -> tuple[int, float, str]:
     "In the generation epochs: the method's K new images, gathered from all ranks and written by rank 0."
     cfg = run.cfg
-    if not (epoch < run.gen_epochs and cfg.images_per_epoch > 0 and run.method.needs_generator): return 0, 0.0, ''
+    if not (epoch < run.gen_epochs and cfg.images_per_epoch > 0 and run.method.adds_images): return 0, 0.0, ''
     t0, n_new, note = time.time(), 0, ''
     ctx = EpochContext(epoch, cfg.classifier.epochs, cfg.images_per_epoch, run.full.classes, run.model.eval(), run.val, hard,
-                       run.gen, seed=cfg.seed * 1000 + epoch, config=cfg, run_dir=run.run_dir, shard=run.shard)
+                       run.gen, seed=cfg.seed * 1000 + epoch, config=cfg, run_dir=run.run_dir, shard=run.shard, train=run.train)
     out = merge_generated(gather_objects(run.method.generate(ctx), run.shard))
     if out is not None:
         run.method.after_generate(out, ctx)
