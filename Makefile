@@ -1,4 +1,4 @@
-# Two commands on a fresh machine:  `make demo` (install + the embedded default experiment), `make test`.
+# Two commands on a fresh machine:  `make demo` (install + real only, random and ActGen compared), `make test`.
 VENV   ?= .venv
 BIN    := $(VENV)/bin
 PYTHON ?= python3
@@ -32,8 +32,9 @@ browser:
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
 	else echo "Chromium is missing, so the browser test will be skipped: run 'sudo apt-get install chromium'"; fi
 
+# real only, random and ActGen on the embedded default: one table, a plot and the look-alikes in runs/demo
 demo: install data
-	$(BIN)/actgen_train
+	$(BIN)/actgen_demo
 
 # The notebooks are the source: the exported library and the cleaned notebooks must equal what is committed.
 check-sync: install
