@@ -20,9 +20,9 @@ from .sampler import SCHEDULERS
 
 # %% auto #0
 __all__ = ['METHODS', 'EpochContext', 'Generated', 'merge_generated', 'GenerationMethod', 'check_scheduler', 'RealOnly',
-           'RealRepeated', 'RandomTextToImage', 'ActGenMethod', 'ImageGuidanceOnly', 'AttentiveImageGuidance',
-           'AIGContrastive', 'AIGContrastiveAdversarial', 'GalotMethod', 'GalotRandom', 'FocalLoss', 'WeightedCE',
-           'get_method']
+           'RealRepeated', 'RandomTextToImage', 'RealGuidance', 'ActGenMethod', 'ImageGuidanceOnly',
+           'AttentiveImageGuidance', 'AIGContrastive', 'AIGContrastiveAdversarial', 'GalotMethod', 'GalotRandom',
+           'FocalLoss', 'WeightedCE', 'get_method']
 
 # %% ../nbs/06d_methods.ipynb #edad5516
 @dataclass
@@ -113,6 +113,26 @@ class RandomTextToImage(GenerationMethod):
         imgs = generate(ctx.gen, prompts, seeds, steps=cfg.gen.steps, guidance_scale=cfg.gen.guidance_scale,
                         batch_size=cfg.gen.batch_size, progress=False, scheduler=cfg.gen.scheduler)
         recs = [dict(method=self.name, epoch=ctx.epoch, guide_id=None, seed=s, prompt=p) for s, p in zip(seeds, prompts)]
+        return Generated(imgs, labels, recs, mine)
+
+# %% ../nbs/06d_methods.ipynb #a1f905db
+class RealGuidance(GenerationMethod):
+    "Real Guidance: image-to-image from random real labeled training images, noised to `--strength`, with their class's prompt."
+    name = 'real-guidance'
+    def generate(self, ctx):
+        from actgen.sampler import generate
+        if ctx.train is None or not len(ctx.train): raise ActgenError(f"--method {self.name} needs labeled training images")
+        cfg = ctx.config; rng = torch.Generator().manual_seed(ctx.seed)
+        mine = ctx.shard.indices(ctx.n_images)
+        pick = torch.randint(len(ctx.train), (ctx.n_images,), generator=rng)[mine]
+        labels = ctx.train.labels[pick]
+        prompts = [make_prompt(ctx.classes[y], cfg.gen.template) for y in labels.tolist()]
+        seeds = [ctx.seed * 100_003 + j for j in mine]
+        imgs = generate(ctx.gen, prompts, seeds, steps=cfg.gen.steps, guidance_scale=cfg.gen.guidance_scale, batch_size=cfg.gen.batch_size,
+                        progress=False, scheduler=cfg.gen.scheduler, init_images=ctx.train.images[pick].float() / 255,
+                        strength=cfg.gen.strength)
+        recs = [dict(method=self.name, epoch=ctx.epoch, guide_id=ctx.train.ids[i], seed=s, prompt=p, strength=cfg.gen.strength)
+                for i, s, p in zip(pick.tolist(), seeds, prompts)]
         return Generated(imgs, labels, recs, mine)
 
 # %% ../nbs/06d_methods.ipynb #42afcdb6
@@ -226,7 +246,7 @@ class GalotRandom(GalotMethod): name = 'galot-random'
 class FocalLoss(RealOnly): name, loss = 'focal', staticmethod(focal_loss)
 class WeightedCE(RealOnly): name, loss = 'weighted-ce', staticmethod(weighted_ce)
 
-METHODS = {m.name: m for m in (RealOnly, RealRepeated, RandomTextToImage, ImageGuidanceOnly, AttentiveImageGuidance, AIGContrastive,
+METHODS = {m.name: m for m in (RealOnly, RealRepeated, RandomTextToImage, RealGuidance, ImageGuidanceOnly, AttentiveImageGuidance, AIGContrastive,
                                AIGContrastiveAdversarial, ActGenMethod, GalotMethod, GalotRandom, FocalLoss, WeightedCE)}
 
 def get_method(name: str) -> GenerationMethod:

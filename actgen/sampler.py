@@ -20,7 +20,7 @@ from .generator import Generator, embedded_models, recommended_guidance_scale
 # %% auto #0
 __all__ = ['SchedulerName', 'SCHEDULERS', 'POSTERIOR', 'VP', 'Decode', 'make_scheduler', 'SamplerCallback', 'run_callbacks',
            'check_schedulers', 'SamplerState', 'ddpm_coefficients', 'predict_x0', 'step_latents', 'SampleResult',
-           'sample', 'template_problem', 'GenerationConfig', 'generate']
+           'sample', 'img2img_start', 'template_problem', 'GenerationConfig', 'generate']
 
 # %% ../nbs/03_sampler.ipynb #3ab1e6fb
 SchedulerName = Literal['ddpm', 'ddim', 'dpm-solver++', 'euler']
@@ -166,7 +166,9 @@ def sample(gen: Generator,
            latents: torch.Tensor | None = None, # start from these (at the first timestep, in the scheduler's scale) instead of fresh noise
            decode: bool = True,                 # decode the final latents to images
            progress: bool = False,
-           scheduler: SchedulerName = 'ddpm') -> SampleResult:   # one of SCHEDULERS
+           scheduler: SchedulerName = 'ddpm',   # one of SCHEDULERS
+           init_images: torch.Tensor | None = None,  # img2img (SDEdit): float images `(B,C,H,W)` in [0,1] to start from
+           strength: float = 1.0) -> SampleResult:   # with init_images: the share of the schedule they are noised to (1: ignored, 0: kept)
     "Sample a batch with classifier-free guidance and the scheduler `scheduler`, calling `callbacks` at every step."
     from diffusers.utils.torch_utils import randn_tensor
     if steps < 1: raise ActgenError(f"steps must be positive, got {steps}")
@@ -177,6 +179,8 @@ def sample(gen: Generator,
     sched = make_scheduler(gen, scheduler, steps)   # our own copy: set_timesteps mutates it
     check_schedulers(callbacks, scheduler)
     if uncond is not None and uncond.shape[0] != B: uncond = uncond.expand(B, -1, -1)
+    start = 0
+    if init_images is not None: latents, start = img2img_start(gen, init_images, strength, sched, generators)
     if latents is None:
         latents = randn_tensor((B, *gen.latent_shape), generator=generators, device=dev, dtype=gen.dtype) * sched.init_noise_sigma
     s = SamplerState(gen, sched, latents, cond.to(dev, gen.dtype), None if uncond is None else uncond.to(dev, gen.dtype),
@@ -186,7 +190,7 @@ def sample(gen: Generator,
         for cb in callbacks:
             if hasattr(cb, '__enter__'): stack.enter_context(cb)
         run_callbacks(callbacks, 'before_sampling', s)
-        for i, t in enumerate(tqdm(sched.timesteps, desc='sampling', leave=False, disable=not progress)):
+        for i, t in enumerate(tqdm(sched.timesteps[start:], desc='sampling', leave=False, disable=not progress), start):
             s.i, s.t, s.noise_pred = i, t, None
             run_callbacks(callbacks, 'before_step', s)
             if s.stop: break                               # stopped before this step: it is not taken
@@ -201,6 +205,19 @@ def sample(gen: Generator,
     if decode:
         with torch.no_grad(): images = gen.decode_latents(s.latents)
     return SampleResult(images, s.latents, s)
+
+# %% ../nbs/03_sampler.ipynb #54a0ba88
+def img2img_start(gen: Generator, images: torch.Tensor, strength: float, sched, generators) -> tuple[torch.Tensor | None, int]:
+    "SDEdit's start: the latents of `images` noised to the step that leaves `strength` of `sched`'s steps, and that step's index. Strength 1: no latents (fresh noise, as text-to-image); 0: the clean latents, no step left."
+    from diffusers.utils.torch_utils import randn_tensor
+    if not 0 <= strength <= 1: raise ActgenError(f"strength must be in [0, 1], got {strength}")
+    n = len(sched.timesteps); start = n - int(round(n * strength))
+    if start == 0: return None, 0
+    with torch.no_grad(): z0 = gen.encode_images(images)
+    if start >= n: return z0, n
+    if hasattr(sched, 'set_begin_index'): sched.set_begin_index(start)   # multistep and sigma schedulers count their steps
+    noise = randn_tensor(z0.shape, generator=generators, device=z0.device, dtype=z0.dtype)
+    return sched.add_noise(z0, noise, sched.timesteps[start:start + 1]), start
 
 # %% ../nbs/03_sampler.ipynb #25f860d9
 Decode = Literal['full', 'classifier']   # how x0 is decoded for a classifier (see `Generator.decode_latents`)
@@ -222,6 +239,7 @@ class GenerationConfig:
     template: str = field(default='a photo of a {}', metadata=limits(check=template_problem))    # prompt template, {} is the class name
     clf_decode: Decode = 'full'  # x0 decoded for a classifier's loss (adversarial, GALOT): full, or at the classifier's input size (cheaper, approximate; no effect in pixel space)
     grad_checkpointing: bool = False     # recompute the UNet's and VAE's activations in the backward passes of guidance and GALOT (less GPU memory, a little slower)
+    strength: float = field(default=0.5, metadata=limits(0, 1))   # img2img methods (real-guidance): the share of the schedule a real image is noised to (0.5, as He et al.'s reimplementation in DA-Fusion)
 
     def source(self, dataset: str) -> str:
         "The model to load for `dataset` (auto: its embedded model; a dataset without one is one line naming what to do)."
@@ -240,8 +258,10 @@ def generate(gen: Generator,
              batch_size: int = 64,      # images per UNet batch (CFG doubles it)
              callbacks_for=None,        # optional function(batch_index_slice) -> callbacks for that batch
              progress: bool = True,
-             scheduler: SchedulerName = 'ddpm') -> torch.Tensor:
-    "Text-to-image: float images `(N, C, H, W)` in [0,1]."
+             scheduler: SchedulerName = 'ddpm',
+             init_images: torch.Tensor | None = None,   # img2img: one float image per prompt to start from (see `sample`)
+             strength: float = 1.0) -> torch.Tensor:
+    "Text-to-image (or, with `init_images`, image-to-image): float images `(N, C, H, W)` in [0,1]."
     seeds = list(range(len(prompts))) if seeds is None else list(seeds)
     if len(seeds) != len(prompts): raise ActgenError(f"{len(seeds)} seeds for {len(prompts)} prompts")
     out, b = [], 0
@@ -252,7 +272,9 @@ def generate(gen: Generator,
         try:
             with torch.no_grad(): cond = gen.encode_prompts(prompts[sl])
             cbs = callbacks_for(sl) if callbacks_for else ()
-            out.append(sample(gen, cond, uncond, steps, guidance_scale, seeds=seeds[sl], callbacks=cbs, scheduler=scheduler).images.cpu())
+            init = None if init_images is None else init_images[sl]
+            out.append(sample(gen, cond, uncond, steps, guidance_scale, seeds=seeds[sl], callbacks=cbs, scheduler=scheduler,
+                              init_images=init, strength=strength).images.cpu())
         except torch.cuda.OutOfMemoryError:
             if batch_size == 1: raise
             batch_size //= 2; torch.cuda.empty_cache()
