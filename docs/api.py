@@ -6,7 +6,7 @@ from fastcore.docments import docments
 def _anno(a) -> str: return a if isinstance(a, str) else inspect.formatannotation(a)
 
 def _short(v, n=80) -> str:
-    r = repr(v)
+    r = v.__name__ if inspect.isclass(v) else repr(v)
     return r if len(r) <= n else r[:n - 3] + '...'
 
 def signature(name: str, obj) -> str | None:

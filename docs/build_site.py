@@ -50,7 +50,7 @@ def site_toc(docs: list[str], tables: list[str]) -> str:
     "The home page's (hidden) tables of contents: every page, in the notebooks' order"
     pick = lambda f: [d for d in docs if f(d)]
     top = pick(lambda d: '/' not in d and d not in ('index', 'guide'))
-    explorer = [d for d in top if d == 'explore' or re.match(r'12\w*_explore', d)]
+    explorer = sorted((d for d in top if d == 'explore' or re.match(r'12\w*_explore', d)), key=lambda d: d != 'explore')
     results = [f'{RESULTS}/index', *[d for d in pick(lambda d: d.startswith(RESULTS + '/'))
                                       if d not in tables and d != f'{RESULTS}/index']]
     parts = [('Guide', ['guide']), ('Tutorials', sorted(pick(lambda d: d.startswith('tutorials/')), key=lambda d: d != 'tutorials/quickstart')),

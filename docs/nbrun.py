@@ -15,17 +15,15 @@ from fastcore.parallel import parallel
 from nbdev.config import get_config
 from nbdev.doclinks import nbglob
 
-_out = {}   # source notebook -> executed copy; filled before the workers fork
-
-def _save(nb, fn):
-    "Replaces nbdev.test's `write_nb` (used by `test_nb(save=True)`): the executed copy goes to the build folder."
-    dest = _out[Path(fn).absolute()]
-    dest.parent.mkdir(parents=True, exist_ok=True)
-    tmp = dest.with_suffix('.tmp')
-    write_nb(nb, tmp); tmp.replace(dest)
-
-def _run(fn, **kw):
-    nbt.write_nb = _save
+def _run(fn, out=None, nbs=None, **kw):
+    "`test_nb(fn, save=True)` with nbdev.test's `write_nb` replaced: the executed copy goes to `out`, never over `fn`"
+    fn = Path(fn)
+    dest = Path(out)/(fn.relative_to(nbs) if fn.is_relative_to(nbs) else fn.name)
+    def save(nb, _):
+        dest.parent.mkdir(parents=True, exist_ok=True)
+        tmp = dest.with_suffix('.tmp')
+        write_nb(nb, tmp); tmp.replace(dest)
+    nbt.write_nb = save
     return nbt.test_nb(fn, save=True, **kw)
 
 def notebooks(paths, cfg) -> list[Path]:
@@ -40,12 +38,11 @@ def run_notebooks(paths=None, n_workers=2, out='_build/executed', timing=True) -
     files, out = notebooks(paths, cfg), Path(out).absolute()
     nbs = Path(cfg.nbs_path).absolute()
     rel = lambda f: f.relative_to(nbs) if f.is_relative_to(nbs) else Path(f.name)
-    for f in files: _out[f] = out/rel(f)
     (out/'.done').unlink(missing_ok=True)
     skip = cfg.tst_flags.split() if isinstance(cfg.tst_flags, str) else list(cfg.tst_flags or [])
     start = time.time()
     with nbt.working_directory(nbs):
-        res = parallel(_run, files, skip_flags=skip, force_flags=[], n_workers=n_workers, basepath=cfg.config_path,
+        res = parallel(_run, files, out=out, nbs=nbs, skip_flags=skip, force_flags=[], n_workers=n_workers, basepath=cfg.config_path,
                        pause=0.01, cell_timeout=cfg.cell_timeout or None)
     passed, times = zip(*res)
     if timing:
@@ -59,9 +56,11 @@ def run_notebooks(paths=None, n_workers=2, out='_build/executed', timing=True) -
     return True
 
 if __name__ == '__main__':
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    import nbrun   # the workers (forkserver) import `_run` from a module, not from __main__
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument('paths', nargs='*', help='notebooks or folders (default: all of nbs/)')
     ap.add_argument('--n-workers', type=int, default=2, help='notebooks run at once')
     ap.add_argument('--out', default='_build/executed', help='folder for the executed copies')
     a = ap.parse_args()
-    sys.exit(0 if run_notebooks(a.paths, a.n_workers, a.out) else 1)
+    sys.exit(0 if nbrun.run_notebooks(a.paths, a.n_workers, a.out) else 1)

@@ -14,9 +14,9 @@ def _nb(path: Path, *cells: str):
           'nbformat': 4, 'nbformat_minor': 5}
     path.write_text(json.dumps(nb))
 
-def _run(tmp_path, *nbs):
+def _run(tmp_path, *nbs, workers=0):
     return subprocess.run([sys.executable, str(ROOT/'docs'/'nbrun.py'), *map(str, nbs), '--out', str(tmp_path/'out'),
-                           '--n-workers', '0'], cwd=ROOT, capture_output=True, text=True, timeout=300)
+                           '--n-workers', str(workers)], cwd=ROOT, capture_output=True, text=True, timeout=300)
 
 def test_runner_keeps_outputs_and_skips_flagged_cells(tmp_path):
     _nb(tmp_path/'ok.ipynb', 'from pathlib import Path\nprint("cwd", Path.cwd().name)', '#| slow\nraise RuntimeError("skipped")', '6 * 7')
@@ -31,7 +31,7 @@ def test_runner_keeps_outputs_and_skips_flagged_cells(tmp_path):
 def test_runner_fails_when_a_notebook_fails(tmp_path):
     _nb(tmp_path/'ok.ipynb', '1 + 1')
     _nb(tmp_path/'bad.ipynb', 'assert 1 == 2, "a failing test"')
-    r = _run(tmp_path, tmp_path/'ok.ipynb', tmp_path/'bad.ipynb')
+    r = _run(tmp_path, tmp_path/'ok.ipynb', tmp_path/'bad.ipynb', workers=2)   # in worker processes, as make nbtest runs
     assert r.returncode == 1 and 'bad.ipynb' in r.stderr and 'a failing test' in r.stderr
     assert (tmp_path/'out'/'ok.ipynb').exists() and not (tmp_path/'out'/'bad.ipynb').exists()
 
