@@ -25,7 +25,7 @@ def default_exp(nb: dict) -> str | None:
         if m: return m.group(1)
     return None
 
-def _md_cell(text: str) -> dict: return {'cell_type': 'markdown', 'metadata': {}, 'source': text}
+def _md_cell(text: str, id: str) -> dict: return {'cell_type': 'markdown', 'id': id, 'metadata': {}, 'source': text}
 
 def clean_cells(nb: dict) -> dict:
     "Leave out `#| hide` cells and drop directive lines, as nbdev's renderer does"
@@ -72,7 +72,7 @@ def stage(nbs: Path, executed: Path, out: Path) -> list[str]:
             if not ex.exists(): missing.append(rel.as_posix())
             nb = clean_cells(json.loads((ex if ex.exists() else src).read_text(encoding='utf-8')))
             mod = default_exp(json.loads(src.read_text(encoding='utf-8')))
-            if mod: nb['cells'].append(_md_cell(api_markdown(mod)))
+            if mod: nb['cells'].append(_md_cell(api_markdown(mod), 'actgen-api'))
             dest.write_text(json.dumps(nb), encoding='utf-8'); docs.append(doc)
         elif rel.suffix == '.md':
             text = src.read_text(encoding='utf-8')
@@ -86,7 +86,7 @@ def stage(nbs: Path, executed: Path, out: Path) -> list[str]:
         docs.append(f'{RESULTS}/bench-cpu')
     home = out/'index.ipynb'
     nb = json.loads(home.read_text(encoding='utf-8'))
-    nb['cells'].append(_md_cell(site_toc(docs, tables)))
+    nb['cells'].append(_md_cell(site_toc(docs, tables), 'actgen-toc'))
     home.write_text(json.dumps(nb), encoding='utf-8')
     return missing
 

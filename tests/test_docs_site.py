@@ -57,7 +57,8 @@ def _crawl(page, start: str):
         data = page.evaluate(PAGE); data['images'] = page.evaluate(IMAGES); info[url] = data
         for link in data['links']:
             target = urldefrag(link)[0]
-            if target.startswith(start.rsplit('/', 1)[0]) and target.endswith('.html') and target not in seen:
+            local = SITE/unquote(urlparse(target).path.lstrip('/'))
+            if target.startswith(start.rsplit('/', 1)[0]) and target.endswith('.html') and target not in seen and local.is_file():
                 seen.add(target); queue.append(target)
     return info, errors
 
