@@ -3,8 +3,10 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 PYTHON ?= python3
 FMNIST := /usr/share/datasets/fashion-mnist
+EXEC   := _build/executed
+NBS    := $(shell find nbs -name '*.ipynb' -not -path '*/.ipynb_checkpoints/*')
 
-.PHONY: install data browser demo test check-sync nbtest pytest clean
+.PHONY: install data browser demo test check-sync nbtest docs pytest clean
 
 install: $(VENV)/.installed
 
@@ -36,17 +38,29 @@ browser:
 demo: install data
 	$(BIN)/actgen_demo
 
-# The notebooks are the source: the exported library and the cleaned notebooks must equal what is committed.
+# The notebooks are the source: the exported library, the cleaned notebooks and README.md (made from nbs/index.ipynb by
+# docs/readme.py) must equal what is committed.
 check-sync: install
 	$(BIN)/nbdev-export
 	@test -z "$$(git status --porcelain -- actgen)" || { git status --porcelain -- actgen; echo "actgen/ differs from the notebooks: run nbdev-export and commit"; exit 1; }
 	$(BIN)/nbdev-clean
 	@test -z "$$(git status --porcelain -- nbs)" || { git status --porcelain -- nbs; echo "notebooks are not clean: run nbdev-clean and commit"; exit 1; }
+	$(BIN)/python docs/readme.py
+	@test -z "$$(git status --porcelain -- README.md)" || { git status --porcelain -- README.md; echo "README.md differs from nbs/index.ipynb: run python docs/readme.py and commit"; exit 1; }
 
+# Every notebook as nbdev-test runs it (docs/nbrun.py calls nbdev's test_nb: tst_flags skipped, the notebook's folder as
+# working directory, failures fail); the executed copies are kept in $(EXEC) for the documentation site.
 nbtest: install data
-	$(BIN)/nbdev-test --n-workers 2
+	$(BIN)/python docs/nbrun.py --n-workers 2 --out $(EXEC)
 
-pytest: install data browser
+$(EXEC)/.done: $(NBS)
+	$(MAKE) nbtest
+
+# The documentation site in _build/html, rendered from the executed notebooks (run first when missing or older than a notebook).
+docs: install $(EXEC)/.done
+	$(BIN)/python docs/build_site.py --executed $(EXEC)
+
+pytest: install data browser docs
 	$(BIN)/python -m pytest -q tests
 
 test: check-sync nbtest pytest
