@@ -7,7 +7,7 @@ from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import urldefrag, urlparse, unquote
 import pytest
-from test_browser import CHROMIUM, FLAGS
+from browser import chromium, require
 
 ROOT = Path(__file__).resolve().parents[1]
 SITE = Path(os.environ.get('ACTGEN_DOCS_HTML', ROOT/'_build'/'html'))
@@ -19,9 +19,7 @@ def _need(what: str):
 @pytest.fixture(scope='module')
 def site_url():
     if not (SITE/'index.html').exists(): _need(f'the built site in {SITE} (make docs)')
-    if not Path(CHROMIUM).exists(): _need('chromium (apt-get install chromium)')
-    try: import playwright  # noqa: F401
-    except ImportError: _need('playwright (pip install playwright)')
+    require()                                     # Chromium and Playwright
     quiet = type('Quiet', (SimpleHTTPRequestHandler,), {'log_message': lambda *a: None})
     srv = ThreadingHTTPServer(('127.0.0.1', 0), functools.partial(quiet, directory=str(SITE)))
     threading.Thread(target=srv.serve_forever, daemon=True).start()
@@ -48,8 +46,7 @@ PAGE = """() => ({links: Array.from(document.querySelectorAll('a[href]')).map(a 
 
 def _crawl(page, start: str):
     "Every page reachable from `start` within the site: its links, element ids, images and API names"
-    seen, queue, info, errors = {start}, deque([start]), {}, []
-    page.on('pageerror', lambda e: errors.append(str(e)))
+    seen, queue, info = {start}, deque([start]), {}
     while queue:
         url = queue.popleft()
         resp = page.goto(url, wait_until='load', timeout=120_000)
@@ -60,15 +57,11 @@ def _crawl(page, start: str):
             local = SITE/unquote(urlparse(target).path.lstrip('/'))
             if target.startswith(start.rsplit('/', 1)[0]) and target.endswith('.html') and target not in seen and local.is_file():
                 seen.add(target); queue.append(target)
-    return info, errors
+    return info, page.errors
 
 @pytest.mark.timeout(900)
-def test_site_links_images_and_api(site_url):
-    from playwright.sync_api import sync_playwright
-    with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=FLAGS)
-        try: info, errors = _crawl(browser.new_page(), site_url + 'index.html')
-        finally: browser.close()
+def test_site_links_images_and_api(site_url, tmp_path):
+    with chromium(tmp_path/'chromium-profile') as page: info, errors = _crawl(page, site_url + 'index.html')
     pages = {urlparse(u).path.lstrip('/'): d for u, d in info.items()}
     broken, bad_anchor, bad_img = [], [], []
     for url, d in info.items():
