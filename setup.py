@@ -17,6 +17,7 @@ setup(
     keywords=cfg['keywords'].split(), python_requires=f">={cfg['min_python']}",
     packages=find_namespace_packages(include=["actgen", "actgen.*"]),   # the embedded models' folders are package data
     include_package_data=True, package_data={'actgen': ['models/**/*']},
+    package_dir={'': '.'},   # a plain path entry for editable installs: setuptools then has nothing to warn about
     install_requires=cfg['requirements'].split(),
     extras_require={'dev': cfg['dev_requirements'].split()},
     entry_points={'console_scripts': cfg['console_scripts'].split(), 'nbdev': ['actgen=actgen._modidx:d']},
