@@ -221,7 +221,7 @@ def galot_embedding(session: ExploreSession, p: ExploreParams, prompt: str,
                                   n_samples=min(q.samples, g.batch_size), tokens=q.tokens,
                                   class_name=session.classes[p.class_idx], flow=q.flow, steps=g.steps,
                                   guidance_scale=g.guidance_scale, size=session.val.size, channels=session.val.channels,
-                                  seed=p.seed, decode=g.clf_decode, scheduler=g.scheduler)
+                                  seed=p.seed, decode=g.clf_decode, scheduler=g.scheduler, resample_every=q.resample_every)
 
 # %% ../nbs/12_explore_session.ipynb #93fe64a7
 @dataclass
