@@ -416,6 +416,7 @@ d = { 'settings': {'branch': 'main', 'doc_baseurl': '/', 'doc_host': '', 'git_ur
                               'actgen.galot._score': ('galot.html#_score', 'actgen/galot.py'),
                               'actgen.galot._tail_k': ('galot.html#_tail_k', 'actgen/galot.py'),
                               'actgen.galot.acquisition_and_grad': ('galot.html#acquisition_and_grad', 'actgen/galot.py'),
+                              'actgen.galot.ascent_unet_calls': ('galot.html#ascent_unet_calls', 'actgen/galot.py'),
                               'actgen.galot.chain_tail': ('galot.html#chain_tail', 'actgen/galot.py'),
                               'actgen.galot.flow_schedulers': ('galot.html#flow_schedulers', 'actgen/galot.py'),
                               'actgen.galot.optimize_embedding': ('galot.html#optimize_embedding', 'actgen/galot.py'),

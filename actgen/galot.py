@@ -19,7 +19,8 @@ from .guidance import DECODES, noise_grad_in_cond
 
 # %% auto #0
 __all__ = ['GalotConfig', 'RecordTail', 'flow_schedulers', 'ChainTail', 'chain_tail', 'replay_tail', 'tail_score_and_grad',
-           'acquisition_and_grad', 'token_mask', 'project', 'EmbeddingResult', 'optimize_embedding', 'whole_chains']
+           'acquisition_and_grad', 'token_mask', 'project', 'EmbeddingResult', 'optimize_embedding', 'whole_chains',
+           'ascent_unet_calls']
 
 # %% ../nbs/05b_galot.ipynb #bce81cae
 @dataclass
@@ -188,6 +189,13 @@ def optimize_embedding(gen, prompt: str, label: int, classifier,
 def whole_chains(iters: int, resample_every: int) -> int:
     "How many whole chains an ascent of `iters` steps samples: the first, one at every `resample_every`-th step (0: none), one for the last score."
     return 1 + sum(1 for it in range(1, iters + 1) if it == iters or (resample_every and it % resample_every == 0))
+
+def ascent_unet_calls(iters: int, resample_every: int = 1, flow: str = 'last', k: int = 1, steps: int = 40, cfg: bool = True) -> int:
+    "How many UNet calls an ascent of `iters` steps makes (a progress bar's total): its whole chains up to the replayed steps, and the replays (the first replayed step split in two halves with `cfg`, a checkpointed step run again in the backward pass)."
+    half = 2 if cfg else 1
+    if flow == 'per-step': return (iters + 1) * steps * half
+    kk = _tail_k(flow, k)
+    return whole_chains(iters, resample_every) * (steps - kk) + iters * (half + 2 * (kk - 1)) + kk * half
 
 def _ascend(gen, c0, unc, m, classifier, acquisition, labels, seeds, n_iter, step, radius, norm, flow, k, steps,
             guidance_scale, size, channels, decode, scheduler, resample_every) -> tuple:
