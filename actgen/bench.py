@@ -239,7 +239,7 @@ def _bench(argv=None) -> dict:
     out = a.out or Path(f'bench-{name}-{dev.type}.json')
     res = run_benchmark(a.config, a.model, methods, sizes, a.steps, a.guidance_scale, a.dtype, dev, a.repeats, a.grad_steps,
                         a.galot_iters, a.classifier, a.bank_size, a.grad_checkpointing, a.clf_decode, a.grad_update, a.seed, out, progress=not a.quiet,
-                        galot_resample_every=a.galot_resample_every)
+                        galot_resample_every=a.resample_every)   # add_setting's dest: the field's name
     print(format_results(res)); print(f'results: {out}')
     return res
 
