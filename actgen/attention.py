@@ -93,10 +93,12 @@ class CaptureCrossAttention:
             # no graph: the maps are only read, and a pass with gradients saves the same tensors whether it records or
             # not, so its checkpointed recompute (capture paused) matches it
             with torch.no_grad():
-                ctx = attn.norm_encoder_hidden_states(encoder_hidden_states) if attn.norm_cross else encoder_hidden_states
-                q = attn.head_to_batch_dim(attn.to_q(hidden_states)); k = attn.head_to_batch_dim(attn.to_k(ctx))
+                h, e, n = hidden_states, encoder_hidden_states, hidden_states.shape[0]
+                if self.store.images is not None and n == 2 * self.store.images: h, e = h[n // 2:], e[n // 2:]   # cond half only
+                ctx = attn.norm_encoder_hidden_states(e) if attn.norm_cross else e
+                q = attn.head_to_batch_dim(attn.to_q(h)); k = attn.head_to_batch_dim(attn.to_k(ctx))
                 probs = attn.get_attention_scores(q, k, None)             # (batch*heads, h*w, L)
-                self.store.add(probs.view(hidden_states.shape[0], attn.heads, *probs.shape[1:]))
+                self.store.add(probs.view(h.shape[0], attn.heads, *probs.shape[1:]))
         return out
 
 class capture_cross_attention:

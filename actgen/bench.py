@@ -11,7 +11,7 @@ from pathlib import Path
 import torch
 
 from .core import ActgenError, default_device, read_json, resolve_dtype, write_json
-from .config import HelpFormatter, OneLineParser, finite_float, run_cli
+from .config import HelpFormatter, OneLineParser, add_setting, finite_float, run_cli
 from .data import CIFAR10_CLASSES
 from .generator import Generator, load_generator, resolve_model_source
 from .sampler import GenerationConfig
@@ -91,7 +91,7 @@ def _run_info(model: str, device, dt, bs: BenchSetup, clf_name: str, steps: int,
     gen, g, a = bs.gen, bs.gen_cfg, bs.actgen
     return dict(model=model, device=str(device), device_name=device_name(device), dtype=str(dt).replace('torch.', ''),
                 image_size=gen.image_size, latent_shape=list(gen.latent_shape), steps=steps, guidance_scale=g.guidance_scale,
-                repeats=repeats, grad_steps=a.grad_steps, galot_iters=bs.galot.iters, classifier=clf_name,
+                repeats=repeats, grad_steps=a.grad_steps, galot_iters=bs.galot.iters, galot_resample_every=bs.galot.resample_every, classifier=clf_name,
                 bank_per_class=bank_size, grad_checkpointing=g.grad_checkpointing, clf_decode=g.clf_decode,
                 grad_update=a.grad_update,
                 unet_params=sum(p.numel() for p in gen.unet.parameters()), unet_tflop_per_image_step=flops / 1e12,
@@ -132,7 +132,8 @@ def run_benchmark(config: str = 'sd21',          # architecture built with rando
                   grad_checkpointing: bool = False,  # recompute UNet/VAE activations in the backward passes (less memory)
                   clf_decode: str = GenerationConfig.clf_decode,  # x0 for the classifier: full decode, or at its input size (and the gradients' cosine)
                   grad_update: str = ActGenConfig.grad_update,    # gradient guidance's embedding: the next step's (eq. 11), or the same step's
-                  seed: int = 0, out=None, progress: bool = True) -> dict:
+                  seed: int = 0, out=None, progress: bool = True,
+                  galot_resample_every: int = GalotConfig.resample_every) -> dict:  # GALOT's whole chains: every N ascent steps (1: exact)
     "Time each method at each batch size in this process; the result as a dict (and as JSON in `out`)."
     methods = list(methods)
     device, dt = _checked(model, methods, steps, dtype, device, repeats, galot_iters, clf_decode, grad_update)
@@ -141,7 +142,7 @@ def run_benchmark(config: str = 'sd21',          # architecture built with rando
     methods, skipped = _runnable(methods, gen, progress)
     gen_cfg = GenerationConfig(guidance_scale=guidance_scale, clf_decode=clf_decode, grad_checkpointing=grad_checkpointing)
     actgen = ActGenConfig(grad_steps=grad_steps or max(1, steps // 4), grad_update=grad_update)
-    bs, clf_name = _setup(gen, classes, methods, device, gen_cfg, actgen, GalotConfig(iters=galot_iters), classifier, bank_size, seed)
+    bs, clf_name = _setup(gen, classes, methods, device, gen_cfg, actgen, GalotConfig(iters=galot_iters, resample_every=galot_resample_every), classifier, bank_size, seed)
     flops = unet_cfg_flops(gen); rate = matmul_rate(device)
     res = _run_info(model or f'{config} (random weights)', device, dt, bs, clf_name, steps, repeats, bank_size, flops, rate, skipped)
     for B in batch_sizes: res['results'] += _time_batch(bs, B, methods, steps, device, repeats, flops, rate, progress)
@@ -169,13 +170,16 @@ def _add_ratios(rows: list, B: int):
             r[key] = r['s_per_image'] / ref[name] if ref.get(name) and r.get('s_per_image') else None
 
 # %% ../nbs/11_bench.ipynb #12631c88
+def _every(n: int) -> str: return 'every step' if n == 1 else f'every {n} steps' if n else 'first and last only'
+
 def format_results(res: dict) -> str:
     "The results as a table, with the device and the setting above it."
     L = [f"{res['model']} on {res['device_name']} ({res['device']}), {res['dtype']}, {res['image_size']} px, {res['steps']} steps, "
          f"CFG {res['guidance_scale']}, median of {res['repeats']}; UNet {res['unet_tflop_per_image_step'] * 1e3:.2f} GFLOP "
          f"per image per CFG step; {res['matmul_dtype']} matmul {res['matmul_tflops']:.2f} TFLOP/s",
          f"gradient guidance in {res['grad_steps']} steps, update {res.get('grad_update', 'same')}, x0 decode {res['clf_decode']}"
-         f"{', gradient checkpointing' if res['grad_checkpointing'] else ''}",
+         f"{', gradient checkpointing' if res['grad_checkpointing'] else ''}; GALOT {res['galot_iters']} ascent steps, "
+         f"whole chains {_every(res.get('galot_resample_every', 1))} (galot-exact: every step)",
          f"{'method':<10}{'batch':>6}{'s/image':>10}{'images/s':>10}{'x diffusers':>12}{'x plain':>9}{'peak GB':>9}{'roofline':>10}"]
     f = lambda v, fmt: format(v, fmt) if v is not None else '-'
     for r in res['results']:
@@ -207,6 +211,7 @@ def bench_parser() -> argparse.ArgumentParser:
     p.add_argument('--repeats', type=int, default=3, help='timed runs per method and batch (the median is reported)')
     p.add_argument('--grad-steps', type=int, default=None, help='gradient-guidance steps (default: a quarter of --steps)')
     p.add_argument('--galot-iters', type=int, default=GalotConfig.iters, help='GALOT ascent steps')
+    add_setting(p, GalotConfig, 'galot_resample_every')   # the galot method's; galot-exact resamples at every step
     p.add_argument('--classifier', choices=['auto', 'resnet50', 'small-cnn'], default='auto',
                    help='classifier of the adversarial loss and GALOT, random weights (auto: resnet50 for colour models >= 128 px)')
     p.add_argument('--bank-size', type=int, default=1024, help='memory-bank latents per class (contrastive loss)')
@@ -233,7 +238,8 @@ def _bench(argv=None) -> dict:
     name = (a.model or a.config).replace(':', '_').replace('/', '_')
     out = a.out or Path(f'bench-{name}-{dev.type}.json')
     res = run_benchmark(a.config, a.model, methods, sizes, a.steps, a.guidance_scale, a.dtype, dev, a.repeats, a.grad_steps,
-                        a.galot_iters, a.classifier, a.bank_size, a.grad_checkpointing, a.clf_decode, a.grad_update, a.seed, out, progress=not a.quiet)
+                        a.galot_iters, a.classifier, a.bank_size, a.grad_checkpointing, a.clf_decode, a.grad_update, a.seed, out, progress=not a.quiet,
+                        galot_resample_every=a.resample_every)   # add_setting's dest: the field's name
     print(format_results(res)); print(f'results: {out}')
     return res
 

@@ -14,14 +14,14 @@ from .generator import Generator
 from .sampler import GenerationConfig, sample
 from .attention import class_token_indices
 from .guidance import ActGenConfig, DecodeGradientProbe, MemoryBank, actgen_callbacks
-from .galot import GalotConfig, optimize_embedding
+from .galot import GalotConfig, optimize_embedding, whole_chains
 from .classifier import build_classifier
 from .sd_arch import synchronize
 
 # %% auto #0
 __all__ = ['METHODS', 'measure', 'bench_classifier', 'BenchSetup', 'BatchInputs', 'diffusers_unavailable', 'diffusers_pipeline',
            'full_bank', 'batch_inputs', 'run_diffusers', 'run_plain', 'aig_callbacks', 'run_aig', 'run_actgen',
-           'run_galot', 'decode_agreement', 'unet_passes']
+           'run_galot', 'run_galot_exact', 'decode_agreement', 'unet_passes']
 
 # %% ../nbs/10b_bench_methods.ipynb #37475a13
 def measure(fns: dict,             # name -> function making one batch
@@ -149,16 +149,21 @@ def run_actgen(bs: BenchSetup, x: BatchInputs, steps: int, warm: bool = False):
     return _sample(bs, x, steps, warm, cbs)
 
 def run_galot(bs: BenchSetup, x: BatchInputs, steps: int, warm: bool = False):
-    "One `optimize_embedding` call with `bs.galot`'s settings, the batch as its images per gradient (one ascent step in a warm-up)."
+    "One `optimize_embedding` call with `bs.galot`'s settings (whole chains every `resample_every` ascent steps), the batch as its images per gradient (one ascent step in a warm-up)."
     g = bs.galot
     r = optimize_embedding(bs.gen, x.prompts[0], int(x.labels[0]), bs.classifier, g.acquisition, g.eps, eps_mode=g.eps_mode,
                            n_iter=1 if warm else g.iters,
                            n_samples=len(x.prompts), tokens=g.tokens, flow=g.flow, steps=_warm_steps(steps, warm),
                            guidance_scale=bs.gen_cfg.guidance_scale, size=bs.clf_size, channels=bs.gen.image_channels,
-                           seed=bs.seed, decode=bs.gen_cfg.clf_decode)
+                           seed=bs.seed, decode=bs.gen_cfg.clf_decode, resample_every=g.resample_every)
     return r.cond
 
-METHODS = {'diffusers': run_diffusers, 'plain': run_plain, 'aig': run_aig, 'actgen': run_actgen, 'galot': run_galot}
+def run_galot_exact(bs: BenchSetup, x: BatchInputs, steps: int, warm: bool = False):
+    "GALOT's exact path whatever `bs.galot` says: the whole chain sampled again at every ascent step (`resample_every=1`)."
+    return run_galot(replace(bs, galot=replace(bs.galot, resample_every=1)), x, steps, warm)
+
+METHODS = {'diffusers': run_diffusers, 'plain': run_plain, 'aig': run_aig, 'actgen': run_actgen, 'galot': run_galot,
+           'galot-exact': run_galot_exact}
 
 def decode_agreement(bs: BenchSetup, x: BatchInputs, steps: int) -> dict:
     "Cosine between the adversarial gradients on the embedding through the full decode and the decode at the classifier's size, over the guided steps."
@@ -167,6 +172,9 @@ def decode_agreement(bs: BenchSetup, x: BatchInputs, steps: int) -> dict:
     c = torch.stack(probe.cosines)    # (steps, B)
     return dict(mean=c.mean().item(), min=c.min().item(), by_step=c.mean(1).tolist(), batch=len(x.seeds))
 
-def unet_passes(method: str, bs: BenchSetup) -> int:
-    "How many sampling passes of the batch a method makes (GALOT: one per ascent step, and one more)."
-    return bs.galot.iters + 1 if method == 'galot' else 1
+def unet_passes(method: str, bs: BenchSetup) -> float:
+    "How many sampling passes of the batch a method makes (GALOT: its whole chains, and a replayed last step as 1/40 of one)."
+    if not method.startswith('galot'): return 1
+    g = bs.galot if method == 'galot' else replace(bs.galot, resample_every=1)
+    whole = whole_chains(g.iters, g.resample_every)
+    return whole + (g.iters + 1 - whole) / 40

@@ -21,7 +21,7 @@ from .sampler import GenerationConfig, SamplerCallback, sample
 from .attention import AttentionMask, class_token_indices
 from .guidance import ActGenConfig, MemoryBank, actgen_callbacks, image_guidance_weight
 from .acquire import get_acquisition, predict_proba, select_hard_samples
-from .galot import GalotConfig, optimize_embedding
+from .galot import GalotConfig, ascent_unet_calls, optimize_embedding
 from .classifier import build_classifier, fit_classifier
 
 # %% auto #0
@@ -212,7 +212,7 @@ def galot_embedding(session: ExploreSession, p: ExploreParams, prompt: str,
                     on_step=None):                        # on_step(done, total, 'GALOT') for each UNet call
     "GALOT's optimised embedding of `prompt` for the settings `p.galot` (an `EmbeddingResult`)."
     q, g = p.galot, p.gen
-    total, calls = (q.iters + 1) * g.steps, [0]
+    total, calls = ascent_unet_calls(q.iters, q.resample_every, q.flow, 1, g.steps, g.guidance_scale > 1), [0]   # the fast path's replays too
     def count():
         calls[0] += 1
         if on_step: on_step(min(calls[0], total), total, 'GALOT')
@@ -221,7 +221,7 @@ def galot_embedding(session: ExploreSession, p: ExploreParams, prompt: str,
                                   n_samples=min(q.samples, g.batch_size), tokens=q.tokens,
                                   class_name=session.classes[p.class_idx], flow=q.flow, steps=g.steps,
                                   guidance_scale=g.guidance_scale, size=session.val.size, channels=session.val.channels,
-                                  seed=p.seed, decode=g.clf_decode, scheduler=g.scheduler)
+                                  seed=p.seed, decode=g.clf_decode, scheduler=g.scheduler, resample_every=q.resample_every)
 
 # %% ../nbs/12_explore_session.ipynb #93fe64a7
 @dataclass

@@ -4,6 +4,7 @@
 
 # %% ../nbs/05b_galot.ipynb #5e552ac3
 from __future__ import annotations
+import copy
 from dataclasses import dataclass, field
 from typing import ClassVar, Literal
 
@@ -11,14 +12,15 @@ import torch
 from torch.utils.checkpoint import checkpoint
 
 from .core import ActgenError
-from .config import POSITIVE, cli, limits
+from .config import NON_NEGATIVE, POSITIVE, cli, limits
 from .sampler import SCHEDULERS, VP, SamplerCallback, sample, predict_x0, step_latents
 from .acquire import acquire, get_acquisition
 from .guidance import DECODES, noise_grad_in_cond
 
 # %% auto #0
-__all__ = ['GalotConfig', 'RecordTail', 'flow_schedulers', 'acquisition_and_grad', 'token_mask', 'project', 'EmbeddingResult',
-           'optimize_embedding']
+__all__ = ['GalotConfig', 'RecordTail', 'flow_schedulers', 'ChainTail', 'chain_tail', 'replay_tail', 'tail_score_and_grad',
+           'acquisition_and_grad', 'token_mask', 'project', 'EmbeddingResult', 'optimize_embedding', 'whole_chains',
+           'ascent_unet_calls']
 
 # %% ../nbs/05b_galot.ipynb #bce81cae
 @dataclass
@@ -32,6 +34,7 @@ class GalotConfig:
     samples: int = field(default=6, metadata=POSITIVE)                                 # GALOT images averaged per gradient
     flow: Literal['last', 'last-k', 'per-step'] = 'last'  # GALOT gradient flow: last (last step only), last-k, per-step
     tokens: Literal['all', 'class', 'non-pad'] = 'all'    # GALOT tokens that move: all, class, non-pad
+    resample_every: int = field(default=1, metadata=NON_NEGATIVE)  # GALOT whole chains: sample the chain again every N ascent steps and in between replay only the gradient's last steps from the latest one (1: every step, the exact path; 0: the first only; the last score always on a new chain)
 
 # %% ../nbs/05b_galot.ipynb #e254cef0
 class RecordTail(SamplerCallback):
@@ -49,6 +52,65 @@ def flow_schedulers(flow: str) -> tuple:
     "The schedulers a gradient `flow` works with: per-step reads x0 from each step's noise prediction (VP latents); the others replay steps with any scheduler's own step."
     return VP if flow == 'per-step' else SCHEDULERS
 
+@dataclass(eq=False)
+class ChainTail:
+    "Where a sampled chain's last `k` steps begin: what a replay of them needs, as often as it is replayed."
+    state: object          # the SamplerState the sampling stopped in (timesteps, embeddings, generators)
+    x_start: torch.Tensor  # the latents entering step n - k
+    scheduler: object      # a copy of the scheduler there (a multistep solver's history, Euler's step counter)
+    rng: list              # the per-image generators' states there: every replay draws the same noises
+    k: int
+
+def chain_tail(gen, cond, uncond, seeds, k: int = 1, steps: int = 40, guidance_scale: float = 7.5,
+               scheduler: str = 'ddpm') -> ChainTail:
+    "Sample `cond`'s chain without gradient up to its last `k` steps, and keep what replaying them needs."
+    if not 1 <= k <= steps: raise ActgenError(f"k must be between 1 and the number of steps, got {k}")
+    rec = RecordTail(k)
+    s = sample(gen, cond, uncond, steps, guidance_scale, seeds=seeds, callbacks=[rec], decode=False, scheduler=scheduler).state
+    return ChainTail(s, rec.x_start, copy.deepcopy(s.scheduler), [g.get_state() for g in s.generators], k)
+
+def replay_tail(tail: ChainTail, cond: torch.Tensor) -> torch.Tensor:
+    "The chain's last `k` steps again, from the recorded latents with the embedding `cond` (differentiable in it): the final latents."
+    s = tail.state; s.scheduler = copy.deepcopy(tail.scheduler)
+    for g, st in zip(s.generators, tail.rng): g.set_state(st)
+    x = tail.x_start
+    for t in s.timesteps[-tail.k:]:
+        s.latents, s.t = x, t
+        if not x.requires_grad: eps = noise_grad_in_cond(s, cond)   # the unconditional half needs no graph: nothing before it moved
+        elif tail.k > 1: eps = checkpoint(lambda x, c, t=t: s.predict_noise(latents=x, cond=c, t=t), x, cond, use_reentrant=False)
+        else: eps = s.predict_noise(latents=x, cond=cond, t=t)
+        x, _, _ = step_latents(s, eps, x, t)     # the scheduler's step (a multistep solver's history included), differentiable
+    return x
+
+def tail_score_and_grad(gen, tail: ChainTail, cond, labels, classifier, acq, size, channels, decode='full',
+                        grad: bool = True) -> tuple:
+    "Acquisition scores `(B,)` of the replayed chain's images, and (with `grad`) their gradient w.r.t. `cond` (else None)."
+    with torch.enable_grad() if grad else torch.no_grad():
+        c = cond.detach().to(gen.device, gen.dtype).requires_grad_(grad)
+        score = _score(gen, replay_tail(tail, c), labels, classifier, acq, size, channels, decode)
+        if not grad: return score, None
+        g, = torch.autograd.grad(score.sum(), c)
+    return score.detach(), g
+
+def _tail_k(flow: str, k: int) -> int:
+    if flow not in ('last', 'last-k'): raise ActgenError(f"unknown gradient flow {flow!r}; use last, last-k or per-step")
+    return 1 if flow == 'last' else k
+
+def _per_step_grad(gen, cond, uncond, labels, seeds, classifier, acq, steps, guidance_scale, size, channels, decode, scheduler):
+    grads = []
+    class PerStep(SamplerCallback):
+        schedulers = flow_schedulers('per-step')
+        def before_step(self, s):     # the step's own pass, with gradients in its conditional half, takes the step too
+            with torch.enable_grad():
+                c = s.cond.detach().requires_grad_(True)
+                eps = noise_grad_in_cond(s, c); s.noise_pred = eps.detach()
+                x0 = predict_x0(s.scheduler, eps, s.latents, s.t)
+                g, = torch.autograd.grad(_score(gen, x0, labels, classifier, acq, size, channels, decode).sum(), c)
+            grads.append(g)
+    r = sample(gen, cond, uncond, steps, guidance_scale, seeds=seeds, callbacks=[PerStep()], decode=False, scheduler=scheduler)
+    with torch.no_grad(): score = _score(gen, r.latents, labels, classifier, acq, size, channels, decode)
+    return score, torch.stack(grads).sum(0)
+
 def acquisition_and_grad(gen, cond, uncond, labels, seeds, classifier, acquisition: str = 'entropy',
                          flow: str = 'last', k: int = 1, steps: int = 40, guidance_scale: float = 7.5,
                          size: int | None = None, channels: int | None = None,
@@ -59,34 +121,9 @@ def acquisition_and_grad(gen, cond, uncond, labels, seeds, classifier, acquisiti
     if decode not in DECODES: raise ActgenError(f"decode must be one of {', '.join(DECODES)}, got {decode!r}")
     size = size or gen.image_size; channels = channels or gen.image_channels
     if flow == 'per-step':
-        grads = []
-        class PerStep(SamplerCallback):
-            schedulers = flow_schedulers('per-step')
-            def before_step(self, s):     # the step's own pass, with gradients in its conditional half, takes the step too
-                with torch.enable_grad():
-                    c = s.cond.detach().requires_grad_(True)
-                    eps = noise_grad_in_cond(s, c); s.noise_pred = eps.detach()
-                    x0 = predict_x0(s.scheduler, eps, s.latents, s.t)
-                    g, = torch.autograd.grad(_score(gen, x0, labels, classifier, acq, size, channels, decode).sum(), c)
-                grads.append(g)
-        r = sample(gen, cond, uncond, steps, guidance_scale, seeds=seeds, callbacks=[PerStep()], decode=False, scheduler=scheduler)
-        with torch.no_grad(): score = _score(gen, r.latents, labels, classifier, acq, size, channels, decode)
-        return score, torch.stack(grads).sum(0)
-    if flow not in ('last', 'last-k'): raise ActgenError(f"unknown gradient flow {flow!r}; use last, last-k or per-step")
-    k = 1 if flow == 'last' else k
-    if not 1 <= k <= steps: raise ActgenError(f"k must be between 1 and the number of steps, got {k}")
-    rec = RecordTail(k)
-    s = sample(gen, cond, uncond, steps, guidance_scale, seeds=seeds, callbacks=[rec], decode=False, scheduler=scheduler).state
-    with torch.enable_grad():
-        c = cond.detach().to(gen.device, gen.dtype).requires_grad_(True)
-        x = rec.x_start
-        for t in s.timesteps[-k:]:
-            eps = checkpoint(lambda x, c, t=t: s.predict_noise(latents=x, cond=c, t=t), x, c, use_reentrant=False) if k > 1 \
-                else s.predict_noise(latents=x, cond=c, t=t)
-            x, _, _ = step_latents(s, eps, x, t)     # the scheduler's step (a multistep solver's history included), differentiable
-        score = _score(gen, x, labels, classifier, acq, size, channels, decode)
-        g, = torch.autograd.grad(score.sum(), c)
-    return score.detach(), g
+        return _per_step_grad(gen, cond, uncond, labels, seeds, classifier, acq, steps, guidance_scale, size, channels, decode, scheduler)
+    tail = chain_tail(gen, cond, uncond, seeds, _tail_k(flow, k), steps, guidance_scale, scheduler)
+    return tail_score_and_grad(gen, tail, cond, labels, classifier, acq, size, channels, decode)
 
 # %% ../nbs/05b_galot.ipynb #721a9113
 def token_mask(gen, prompt: str, class_name: str | None, tokens: str = 'all') -> torch.Tensor:
@@ -126,7 +163,8 @@ def optimize_embedding(gen, prompt: str, label: int, classifier,
                        size: int | None = None, channels: int | None = None, seed: int = 0,
                        decode: str = 'full',         # x0 for the classifier: full decode, or at its input size ('classifier')
                        like: EmbeddingResult | None = None,  # random control: match this result's norm
-                       scheduler: str = 'ddpm') -> EmbeddingResult:   # the sampler's scheduler (see `flow_schedulers`)
+                       scheduler: str = 'ddpm',      # the sampler's scheduler (see `flow_schedulers`)
+                       resample_every: int = GalotConfig.resample_every) -> EmbeddingResult:  # whole chains: every N ascent steps (1: exact), 0: the first only
     "GALOT: projected normalised gradient ascent of the acquisition over δ in an ε-ball around the prompt's embedding."
     if norm not in ('l2', 'linf'): raise ActgenError(f"norm must be l2 or linf, got {norm!r}")
     with torch.no_grad(): c0 = gen.encode_prompts([prompt]); unc = gen.encode_prompts([''])
@@ -142,15 +180,44 @@ def optimize_embedding(gen, prompt: str, label: int, classifier,
         d = torch.randn(c0.shape, generator=g).to(c0) * m
         d = d / d.norm() * r if norm == 'l2' else d.sign() * r * m
         return EmbeddingResult(c0 + d, d, radius)
-    delta = torch.zeros_like(c0); scores = []
-    seeds = [seed * 1000 + j for j in range(n_samples)]; labels = [label] * n_samples
+    ascend = dict(labels=[label] * n_samples, seeds=[seed * 1000 + j for j in range(n_samples)], n_iter=n_iter, step=step,
+                  radius=radius, norm=norm, flow=flow, k=k, steps=steps, guidance_scale=guidance_scale, size=size,
+                  channels=channels, decode=decode, scheduler=scheduler, resample_every=resample_every)
+    delta, scores = _ascend(gen, c0, unc, m, classifier, acquisition, **ascend)
+    return EmbeddingResult(c0 + delta, delta, radius, scores)
+
+def whole_chains(iters: int, resample_every: int) -> int:
+    "How many whole chains an ascent of `iters` steps samples: the first, one at every `resample_every`-th step (0: none), one for the last score."
+    return 1 + sum(1 for it in range(1, iters + 1) if it == iters or (resample_every and it % resample_every == 0))
+
+def ascent_unet_calls(iters: int, resample_every: int = 1, flow: str = 'last', k: int = 1, steps: int = 40, cfg: bool = True) -> int:
+    "How many UNet calls an ascent of `iters` steps makes (a progress bar's total): its whole chains up to the replayed steps, and the replays (the first replayed step split in two halves with `cfg`, a checkpointed step run again in the backward pass)."
+    half = 2 if cfg else 1
+    if flow == 'per-step': return (iters + 1) * steps * half
+    kk = _tail_k(flow, k)
+    return whole_chains(iters, resample_every) * (steps - kk) + iters * (half + 2 * (kk - 1)) + kk * half
+
+def _ascend(gen, c0, unc, m, classifier, acquisition, labels, seeds, n_iter, step, radius, norm, flow, k, steps,
+            guidance_scale, size, channels, decode, scheduler, resample_every) -> tuple:
+    "The ascent itself: `(delta, scores)`. Between whole chains (every `resample_every` steps, and for the last score) only the gradient's last `k` steps are replayed, from the latest chain."
+    if resample_every < 0: raise ActgenError(f"resample_every must be >= 0, got {resample_every}")
+    if flow == 'per-step' and resample_every != 1: raise ActgenError("GALOT's per-step flow samples every chain whole (resample_every 1)")
+    acq = get_acquisition(acquisition); y = torch.as_tensor(labels, device=gen.device)
+    size = size or gen.image_size; channels = channels or gen.image_channels
+    if decode not in DECODES: raise ActgenError(f"decode must be one of {', '.join(DECODES)}, got {decode!r}")
+    delta, scores, tail = torch.zeros_like(c0), [], None
     for it in range(n_iter + 1):
-        cond = (c0 + delta).expand(n_samples, -1, -1)
-        score, grad = acquisition_and_grad(gen, cond, unc, labels, seeds, classifier, acquisition, flow, k, steps,
-                                           guidance_scale, size, channels, decode, scheduler)
+        cond = (c0 + delta).expand(len(seeds), -1, -1); last = it == n_iter
+        if flow == 'per-step':
+            score, grad = acquisition_and_grad(gen, cond, unc, labels, seeds, classifier, acquisition, flow, k, steps,
+                                               guidance_scale, size, channels, decode, scheduler)
+        else:
+            if tail is None or last or (resample_every and it % resample_every == 0):
+                tail = chain_tail(gen, cond, unc, seeds, _tail_k(flow, k), steps, guidance_scale, scheduler)
+            score, grad = tail_score_and_grad(gen, tail, cond, y, classifier, acq, size, channels, decode, grad=not last)
         scores.append(score.mean().item())
-        if it == n_iter: break
+        if last: break
         gsum = grad.sum(0, keepdim=True) * m        # averaged over the sampled images (the scale does not matter)
         upd = gsum / gsum.norm().clamp_min(1e-12) if norm == 'l2' else gsum.sign()
         delta = project(delta + step * upd, radius, norm)
-    return EmbeddingResult(c0 + delta, delta, radius, scores)
+    return delta, scores

@@ -122,13 +122,17 @@ class BankOnDevice:
 # %% ../nbs/05_guidance.ipynb #1d04d668
 def contrastive_loss(x0: torch.Tensor, labels, bank: MemoryBank, margin: float = ActGenConfig.margin,
                      generator=None) -> torch.Tensor:  # one torch.Generator, or a list of one per image
-    "Eq. 9 per image: mean over bank entries of `max(ρ - ||x0 - B_i||, 0)` (0 where the class bank is empty)."
-    out = []
+    "Eq. 9 per image: mean over bank entries of `max(ρ - ||x0 - B_i||, 0)` (0 where the class bank is empty); the images that draw the very same entries (a class bank no larger than its sample) are measured against them in one batched distance."
+    x = x0.flatten(1).float(); groups = {}      # the drawn entries' id -> (entries, the images that drew them)
     gens = list(generator) if isinstance(generator, (list, tuple)) else [generator] * len(x0)
-    for x, y, g in zip(x0.flatten(1), torch.as_tensor(labels).tolist(), gens):
+    for j, (y, g) in enumerate(zip(torch.as_tensor(labels).tolist(), gens)):
         b = bank.get(y, g)
-        out.append(x.sum() * 0 if b is None else F.relu(margin - torch.cdist(x[None].float(), b.to(x.device))).mean())
-    return torch.stack(out)
+        if b is not None: groups.setdefault(id(b), (b, []))[1].append(j)   # kept alive here: an id is not reused
+    out = x.sum(1) * 0
+    for b, idx in groups.values():
+        i = torch.tensor(idx, device=x.device)
+        out = out.index_add(0, i, F.relu(margin - torch.cdist(x[i], b.to(x.device))).mean(1))
+    return out
 
 def adversarial_loss(images: torch.Tensor, labels, classifier, size: int, channels: int) -> torch.Tensor:
     "Eq. 10 per image: `-CE(classifier(images), y)`, images conformed to the classifier's size and channels."

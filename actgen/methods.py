@@ -230,7 +230,7 @@ class GalotMethod(GenerationMethod):
                                      n_samples=cfg.galot.samples, tokens=cfg.galot.tokens, class_name=ctx.classes[y],
                                      flow=cfg.galot.flow, steps=cfg.gen.steps, guidance_scale=cfg.gen.guidance_scale,
                                      size=ctx.val.size, channels=ctx.val.channels, seed=ctx.seed * 31 + y,
-                                     decode=cfg.gen.clf_decode, scheduler=cfg.gen.scheduler)
+                                     decode=cfg.gen.clf_decode, scheduler=cfg.gen.scheduler, resample_every=cfg.galot.resample_every)
             n = int(per[y]); seeds = [ctx.seed * 100_003 + 1000 * y + j for j in range(n)]
             imgs.append(sample(gen, res.cond.expand(n, -1, -1), unc, cfg.gen.steps, cfg.gen.guidance_scale, seeds=seeds,
                                scheduler=cfg.gen.scheduler).images.cpu())

@@ -4,7 +4,7 @@ from pathlib import Path
 import pytest
 
 BIN = Path(sys.executable).parent
-METHODS = ['diffusers', 'plain', 'aig', 'actgen', 'galot']
+METHODS = ['diffusers', 'plain', 'aig', 'actgen', 'galot', 'galot-exact']
 
 def run(*args):
     return subprocess.run([str(BIN/'actgen_bench'), *map(str, args)], capture_output=True, text=True,

@@ -10,7 +10,7 @@ from helpers import BIN, ENV
 
 FIX = Path(__file__).parent/'fixtures'/'run-0.1'
 ADDED = {'pretrained': False, 'tensorboard': True, 'galot_eps_mode': 'relative', 'scheduler': 'ddpm', 'flip': 'auto', 'min_steps': 120,
-         'strength': 0.5}   # settings added after the fixtures were written, at their defaults
+         'strength': 0.5, 'galot_resample_every': 1}   # settings added after the fixtures were written, at their defaults
 
 ADDED_ROUNDS = {'query_mc_samples': 20, 'query_power': 1.0, 'query_joint_samples': 1000}   # the pool strategies' settings, rounds only
 
