@@ -22,9 +22,11 @@ __all__ = ['DemoConfig', 'run_method', 'demo_rows', 'demo_markdown', 'plot_demo'
            'actgen_demo']
 
 # %% ../nbs/13_demo.ipynb #d89bd586
+def _split_methods(text: str) -> list[str]: return [m.strip() for m in text.split(',') if m.strip()]
+
 def _unknown_methods(text: str) -> str | None:
     "What is wrong with a comma-separated list of methods, or None."
-    ms = [m.strip() for m in text.split(',') if m.strip()]
+    ms = _split_methods(text)
     bad = [m for m in ms if m not in METHODS]
     return f"has unknown {', '.join(bad) or '(none given)'}; choose from {', '.join(METHODS)}" if not ms or bad else None
 
@@ -36,7 +38,7 @@ class DemoConfig(Settings):
     pairs: int = field(default=6, metadata=limits(1, 64))       # hard samples shown beside their look-alikes
     per_guide: int = field(default=3, metadata=limits(1, 8))    # look-alikes shown per hard sample
 
-    def method_list(self) -> list[str]: return [m.strip() for m in self.methods.split(',') if m.strip()]
+    def method_list(self) -> list[str]: return _split_methods(self.methods)
 
 # %% ../nbs/13_demo.ipynb #553b8868
 def _differences(saved: dict, want: dict) -> list[str]:

@@ -20,9 +20,9 @@ from .sampler import SCHEDULERS
 
 # %% auto #0
 __all__ = ['METHODS', 'EpochContext', 'Generated', 'merge_generated', 'GenerationMethod', 'check_scheduler', 'RealOnly',
-           'RealRepeated', 'RandomTextToImage', 'RealGuidance', 'ActGenMethod', 'ImageGuidanceOnly',
-           'AttentiveImageGuidance', 'AIGContrastive', 'AIGContrastiveAdversarial', 'GalotMethod', 'GalotRandom',
-           'FocalLoss', 'WeightedCE', 'get_method']
+           'draw_training_images', 'RealRepeated', 'RandomTextToImage', 'RealGuidance', 'ActGenMethod',
+           'ImageGuidanceOnly', 'AttentiveImageGuidance', 'AIGContrastive', 'AIGContrastiveAdversarial', 'GalotMethod',
+           'GalotRandom', 'FocalLoss', 'WeightedCE', 'get_method']
 
 # %% ../nbs/06d_methods.ipynb #edad5516
 @dataclass
@@ -87,14 +87,18 @@ class RealOnly(GenerationMethod):
     name, needs_generator, adds_images = 'real', False, False
     def generate(self, ctx): return None
 
+def draw_training_images(ctx: EpochContext, method: str) -> tuple[list[int], torch.Tensor]:
+    "This rank's positions among the epoch's images, and the labeled training images drawn for them (with replacement, by the epoch's seed)."
+    if ctx.train is None or not len(ctx.train): raise ActgenError(f"--method {method} needs labeled training images")
+    mine = ctx.shard.indices(ctx.n_images)
+    pick = torch.randint(len(ctx.train), (ctx.n_images,), generator=torch.Generator().manual_seed(ctx.seed))[mine]
+    return mine, pick
+
 class RealRepeated(GenerationMethod):
     "The control for compute: each generation epoch adds the budget's number of real labeled training images again (drawn with replacement), so the run takes a generating run's optimizer steps but learns from no new image."
     name, needs_generator = 'real-steps', False
     def generate(self, ctx):
-        if ctx.train is None or not len(ctx.train): raise ActgenError(f"--method {self.name} needs labeled training images")
-        rng = torch.Generator().manual_seed(ctx.seed)
-        mine = ctx.shard.indices(ctx.n_images)
-        pick = torch.randint(len(ctx.train), (ctx.n_images,), generator=rng)[mine]
+        mine, pick = draw_training_images(ctx, self.name)
         x = ctx.train.images[pick]
         recs = [dict(method=self.name, epoch=ctx.epoch, guide_id=ctx.train.ids[i], seed=None, prompt=None) for i in pick.tolist()]
         return Generated(x.float() / 255 if x.dtype == torch.uint8 else x.float(), ctx.train.labels[pick], recs, mine)
@@ -121,10 +125,7 @@ class RealGuidance(GenerationMethod):
     name = 'real-guidance'
     def generate(self, ctx):
         from actgen.sampler import generate
-        if ctx.train is None or not len(ctx.train): raise ActgenError(f"--method {self.name} needs labeled training images")
-        cfg = ctx.config; rng = torch.Generator().manual_seed(ctx.seed)
-        mine = ctx.shard.indices(ctx.n_images)
-        pick = torch.randint(len(ctx.train), (ctx.n_images,), generator=rng)[mine]
+        cfg = ctx.config; mine, pick = draw_training_images(ctx, self.name)
         labels = ctx.train.labels[pick]
         prompts = [make_prompt(ctx.classes[y], cfg.gen.template) for y in labels.tolist()]
         seeds = [ctx.seed * 100_003 + j for j in mine]
