@@ -31,16 +31,34 @@ def _menu(page, menu: str, item: str):
     page.locator('.lm-MenuBar-itemLabel', has_text=menu).first.click()
     page.locator('.lm-Menu-itemLabel', has_text=item).first.click()
 
+# The status bar reads "No Kernel | Initializing", then "Python 3 (ipykernel) | Idle" once the kernel is connected; the
+# toolbar's execution indicator already says idle before any kernel exists, so it cannot tell that the kernel is up.
+KERNEL_READY = ("() => [...document.querySelectorAll('.jp-StatusBar-TextItem')]"
+                ".some(e => / \\| Idle$/.test(e.innerText) && !e.innerText.startsWith('No Kernel'))")
+LOADED_OR_FAILED = ("() => { const b = document.querySelector('button.actgen-generate');"
+                    " return (b && b.offsetWidth > 0) || !!document.querySelector('.jp-Dialog')"
+                    " || [...document.querySelectorAll('.jp-OutputArea-output')].some(o => o.innerText.includes('Traceback')) }")
+
+def _why(page, log: Path) -> str:
+    "What the page and the server show, for a failure message: dialogs, cell prompts and outputs, the server log's tail."
+    shown = page.evaluate("() => ({dialog: [...document.querySelectorAll('.jp-Dialog')].map(d => d.innerText),"
+                          " prompts: [...document.querySelectorAll('.jp-InputPrompt')].map(p => p.innerText),"
+                          " outputs: [...document.querySelectorAll('.jp-OutputArea-output')].map(o => o.innerText.slice(-800))})")
+    return f"{shown}; server log: {' | '.join(log.read_text(errors='replace').splitlines()[-15:])}"
+
 @pytest.mark.timeout(900)
 def test_explorer_in_jupyterlab(lab, tmp_path):
-    shot = tmp_path/'explorer-lab.png'
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+    shot, log = tmp_path/'explorer-lab.png', tmp_path/'lab.log'
     with chromium(tmp_path/'chromium-profile', 1400, 1300) as page:
         page.goto(lab, timeout=300_000, wait_until='domcontentloaded')
         page.wait_for_selector('.jp-Notebook .jp-Cell', timeout=300_000)
-        page.wait_for_selector('.jp-Notebook-ExecutionIndicator[data-status="idle"]', timeout=300_000)   # the kernel is up
+        page.wait_for_function(KERNEL_READY, timeout=300_000)
         _menu(page, 'Run', 'Run All Cells')
+        try: page.wait_for_function(LOADED_OR_FAILED, timeout=600_000)   # the session loaded: generator, quick classifier, widgets
+        except PlaywrightTimeout: pytest.fail(f'the explorer did not appear within 10 minutes: {_why(page, log)}')
         button = page.locator('button.actgen-generate')
-        button.wait_for(state='visible', timeout=600_000)      # the session loaded: generator, quick classifier, widgets
+        assert button.is_visible(), f'the explorer did not load: {_why(page, log)}'
         # a slider, as a user changes it: type into its readout
         readout = page.locator('.widget-slider', has=page.locator('label', has_text='batch size')).locator('.widget-readout')
         readout.click(); page.keyboard.press('Control+A'); page.keyboard.type('4'); page.keyboard.press('Enter')
