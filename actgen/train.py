@@ -22,6 +22,7 @@ from .generator import check_model_classes, load_generator, recommended_guidance
 from .sampler import GenerationConfig
 from .guidance import ActGenConfig
 from .galot import GalotConfig
+from .filter import FilterConfig, check_filter, generate_kept, make_filter
 from .acquire import get_acquisition, predict_proba, select_hard_samples
 from .distributed import (Shard, barrier, broadcast_object, gather_objects, init_distributed, on_main, rank_device,
                                 sync_buffers, wrap_model)
@@ -68,6 +69,7 @@ class TrainConfig(RunSettings):
     gen: GenerationConfig = field(default_factory=GenerationConfig)
     actgen: ActGenConfig = field(default_factory=ActGenConfig)
     galot: GalotConfig = field(default_factory=GalotConfig)
+    label_filter: FilterConfig = field(default_factory=FilterConfig)
 
     def check(self):
         "Raise ActgenError for values no run can use."
@@ -75,6 +77,7 @@ class TrainConfig(RunSettings):
         check_settings(self)   # every value its declaration allows (choices, finite numbers, limits)
         method = get_method(self.method)
         check_scheduler(method, self)   # an unknown method, or a scheduler it cannot follow
+        check_filter(self.label_filter, method)   # a filter on a method that makes no images, a CLIP judge without weights
         if method.needs_generator and self.images_per_epoch > 0:
             check_model_classes(self.generator_source, dataset_classes(self.dataset))   # before any data is loaded: a dataset with no
                                                                    # embedded model needs --generator, whose classes must be the dataset's
@@ -125,6 +128,7 @@ class Run:
     shuffle: torch.Generator | None = None
     board: RunBoard | None = None
     test_probs: torch.Tensor | None = None   # the latest evaluation's test probabilities (rank 0)
+    label_filter: object = None              # the LabelFilter of --filter, made at the first generation epoch
 
     @property
     def gen_epochs(self) -> int: return int(round(self.cfg.classifier.epochs * self.cfg.gen_fraction))
@@ -181,7 +185,8 @@ def _train_phase(run: Run, net, epoch: int) -> tuple[ImageSet, float, float]:
     "One epoch on the real images (with the val split once generation is over) and every generated one so far."
     cfg, c = run.cfg, run.cfg.classifier
     real = concat(run.train, run.val) if cfg.merge_val and epoch >= run.gen_epochs and run.gen_epochs > 0 else run.train
-    fake = run.gset.load(run.full.classes, run.full.size, run.full.channels) if len(run.gset) else None
+    kept = [r for r in run.gset.records if r.get('kept', True)]   # a filter's rejected images stay on disk, out of training
+    fake = run.gset.load(run.full.classes, run.full.size, run.full.channels, kept) if kept else None
     data = concat(real, fake) if fake is not None else real
     t0 = time.time()
     loss = train_epoch(net, run.opt, data.images, data.labels, epoch, c.epochs, c.lr, c.batch_size,
@@ -196,23 +201,32 @@ def _evaluate_phase(run: Run) -> tuple[float, float, float, object]:
     test_acc, test_ece, run.test_probs = accuracy_and_ece(run.model, run.test) if run.shard.is_main else (float('nan'),) * 2 + (None,)
     return val_acc, test_acc, test_ece, select_hard_samples(val_probs, run.val.labels, run.cfg.threshold)
 
-def _generate_phase(run: Run, epoch: int, hard) -> tuple[int, float, str]:
-    "In the generation epochs: the method's K new images, gathered from all ranks and written by rank 0."
+def _label_filter(run: Run):
+    "The run's --filter, made once: its judge built (the labeled one trained, or read back from RUN/judge.pt)."
+    f, c = run.cfg.label_filter, run.cfg.classifier
+    if run.label_filter is None and f.judge != 'none':
+        run.label_filter = make_filter(f, run.gen, run.full.classes, run.cfg.gen.template, run.train, run.device, run.cfg.seed,
+                                       dict(arch=run.arch, epochs=c.epochs, lr=c.lr, batch_size=c.batch_size, flip=run.flip),
+                                       run.run_dir if run.shard.is_main else None)
+    return run.label_filter
+
+def _generate_phase(run: Run, epoch: int, hard) -> tuple[int, int, float, str]:
+    "In the generation epochs: the method's K new images (judged by --filter until K are kept), gathered from all ranks and written by rank 0; the images written, those kept, the seconds, a note."
     cfg = run.cfg
-    if not (epoch < run.gen_epochs and cfg.images_per_epoch > 0 and run.method.adds_images): return 0, 0.0, ''
-    t0, n_new, note = time.time(), 0, ''
+    if not (epoch < run.gen_epochs and cfg.images_per_epoch > 0 and run.method.adds_images): return 0, 0, 0.0, ''
+    t0, n_new, n_kept, note = time.time(), 0, 0, ''
     ctx = EpochContext(epoch, cfg.classifier.epochs, cfg.images_per_epoch, run.full.classes, run.model.eval(), run.val, hard,
                        run.gen, seed=cfg.seed * 1000 + epoch, config=cfg, run_dir=run.run_dir, shard=run.shard, train=run.train)
-    out = merge_generated(gather_objects(run.method.generate(ctx), run.shard))
-    if out is not None:
-        run.method.after_generate(out, ctx)
-        if run.shard.is_main:
-            recs = run.gset.add(out.images, out.labels, [dict(r, **{'class': run.full.classes[int(y)]})
-                                                         for r, y in zip(out.records, out.labels)])
-            n_new = len(recs)
-            if len(recs) < len(out.images): note = f'{len(out.images) - len(recs)} non-finite images dropped'
-    elif len(hard) == 0: note = 'no hard samples: nothing generated'
-    return n_new, time.time() - t0, note
+    out, made = generate_kept(run.method, ctx, _label_filter(run), lambda g: merge_generated(gather_objects(g, run.shard)))
+    if out is not None and run.shard.is_main:
+        recs = run.gset.add(out.images, out.labels, [dict(r, **{'class': run.full.classes[int(y)]}) for r, y in zip(out.records, out.labels)])
+        n_new, n_kept = len(recs), sum(r.get('kept', True) for r in recs)
+        if len(recs) < len(out.images): note = f'{len(out.images) - len(recs)} non-finite images dropped'
+    if out is None and len(hard) == 0: note = 'no hard samples: nothing generated'
+    elif not made['filled']:
+        note = (f"--filter {cfg.label_filter.judge} kept {made['kept']} of the {made['made']} images made: the budget of {cfg.images_per_epoch} "
+                f"was not filled within --filter-factor {cfg.label_filter.filter_factor}")
+    return n_new, n_kept, time.time() - t0, note
 
 def _record_phase(run: Run, rows: list[dict], epoch: int) -> list[dict]:
     "Rank 0's row on every rank; rank 0 writes the metrics, the checkpoint and the memory bank."
@@ -254,9 +268,10 @@ def _run(cfg: TrainConfig, run_dir, progress: bool, resume: bool) -> list[dict]:
     for epoch in bar:
         data, loss, t_train = _train_phase(run, net, epoch)
         val_acc, test_acc, test_ece, hard = _evaluate_phase(run)
-        n_new, t_gen, note = _generate_phase(run, epoch, hard)
+        n_new, n_kept, t_gen, note = _generate_phase(run, epoch, hard)
         rows.append(dict(epoch=epoch + 1, train_loss=round(loss, 5), val_acc=round(val_acc, 5), test_acc=round(test_acc, 5),
-                         test_ece=round(test_ece, 5), n_hard=len(hard), n_generated=n_new, n_generated_total=len(run.gset), n_train=len(data),
+                         test_ece=round(test_ece, 5), n_hard=len(hard), n_generated=n_new, n_kept=n_kept,
+                         n_generated_total=len(run.gset), n_train=len(data),
                          seconds_train=round(t_train, 2), seconds_generate=round(t_gen, 2), note=note))
         rows = _record_phase(run, rows, epoch)
         bar.set_postfix(loss=f'{loss:.3f}', val=f'{val_acc:.3f}', test=f'{rows[-1]["test_acc"]:.3f}', gen=len(run.gset))

@@ -112,3 +112,34 @@ def test_help_explains_every_option():
     assert r.returncode == 0
     for opt in ['--dataset', '--flip', '--labeled', '--method', '--images-per-epoch', '--guidance-scale', '--generator', '--out']:
         assert opt in r.stdout
+
+def test_train_with_label_filter(tmp_path, tiny_generator):
+    "--filter diffusion: every generated image stays in the manifest with its verdict; training uses the kept ones; the budget counts them."
+    out = tmp_path/'run'
+    r = run('actgen_train', '--dataset', 'fashion-mnist', '--labeled', 200, '--method', 'random', '--epochs', 2, '--generator', tiny_generator,
+            '--images-per-epoch', 8, '--steps', 3, '--device', 'cpu', '--quiet', '--out', out, '--filter', 'diffusion', '--judge-trials', 2,
+            '--filter-factor', 2, '--tensorboard', 'no')
+    assert r.returncode == 0, r.stderr
+    recs = [json.loads(l) for l in (out/'manifest.jsonl').read_text().splitlines()]
+    m = json.loads((out/'metrics.json').read_text())[0]
+    kept = [x for x in recs if x['kept']]
+    assert all(x['judge'] == 'diffusion' and 0 <= x['judge_score'] <= 1 for x in recs)
+    assert all(x['rejected'] == 'judge' and x['judge_class'] != x['label'] for x in recs if not x['kept'])
+    assert 8 <= len(recs) <= 16 and m['n_generated'] == len(recs) and m['n_kept'] == len(kept) <= 8   # a random tiny model: few kept
+    assert (len(kept) == 8) == (m['note'] == ''), m                    # an unfilled budget is said
+    m2 = json.loads((out/'metrics.json').read_text())[1]
+    assert m2['n_train'] == 200 + len(kept)     # trained on the real images (the val split merged in after generation) and the kept ones only
+
+@pytest.mark.parametrize('args,msg', [
+    (['--method', 'real', '--filter', 'labeled'], '--filter labeled judges generated images, and --method real generates none'),
+    (['--method', 'random', '--filter', 'clip'], 'not in the local cache'),
+    (['--method', 'random', '--filter', 'clip', '--clip-weights', '/no/such.pt'], 'no such weights file'),
+    (['--method', 'random', '--filter', 'oracle'], "--filter: invalid choice: 'oracle'"),
+    (['--method', 'random', '--filter', 'labeled', '--filter-factor', '0.5'], 'filter'),
+])
+def test_filter_bad_input_one_line_exit_2(tmp_path, args, msg):
+    out = tmp_path/'run'
+    r = run('actgen_train', '--dataset', 'digits', '--labeled', 50, '--epochs', 1, *args, '--out', out, '--device', 'cpu')
+    assert r.returncode == 2, (r.returncode, r.stderr)
+    assert msg in r.stderr and len(r.stderr.strip().splitlines()) == 1, r.stderr
+    assert not out.exists()
