@@ -11,17 +11,27 @@ from pathlib import Path
 from .train import TrainConfig, run_experiment
 
 # %% auto #0
-__all__ = ['run_grid', 'generated_stats']
+__all__ = ['FILTERED', 'arm_config', 'run_grid', 'generated_stats']
 
 # %% ../nbs/07b_batch.ipynb #c12b5b1e
 def _finished(run: Path, epochs: int) -> bool:
     p = run/'metrics.json'
     return p.exists() and len(json.loads(p.read_text())) == epochs and (run/'accuracy.png').exists()
 
-def run_grid(base: TrainConfig, methods: list[str], seeds: list[int], root: str | Path, progress: bool = True) -> list[Path]:
-    "Run each method with each seed (other settings from `base`) into `root/<method>/seed<k>`; finished runs are kept."
+FILTERED = '+filter'   # a grid's row METHOD+filter: METHOD with the label filter (`06i_filter`)
+
+def arm_config(base: TrainConfig, name: str, judge: str = 'diffusion') -> TrainConfig:
+    "The settings of a grid's row `name`: a method, or METHOD+filter (the method with `--filter judge`, other filter settings from `base`); without the suffix, no filter."
+    m, filtered = (name[:-len(FILTERED)], True) if name.endswith(FILTERED) else (name, False)
+    f = replace(base.label_filter, judge=judge if filtered else 'none')
+    return replace(base, method=m, label_filter=f)
+
+def run_grid(base: TrainConfig, methods: list[str], seeds: list[int], root: str | Path, progress: bool = True,
+             judge: str = 'diffusion') -> list[Path]:   # the label filter of the rows METHOD+filter
+    "Run each method (or METHOD+filter) with each seed (other settings from `base`) into `root/<method>/seed<k>`; finished runs are kept."
     root = Path(root); runs = []
     for m in methods:
+        cfg = arm_config(base, m, judge).check()
         for sd in seeds:
             run = root/m/f'seed{sd}'
             if not _finished(run, base.resolved().classifier.epochs):
@@ -30,7 +40,7 @@ def run_grid(base: TrainConfig, methods: list[str], seeds: list[int], root: str 
                     while run.with_name(f'{run.name}.incomplete-{k}').exists(): k += 1
                     run.rename(run.with_name(f'{run.name}.incomplete-{k}'))
                 if progress: print(f'running {m}, seed {sd}')
-                run_experiment(replace(base, method=m, seed=sd), run, progress=progress)
+                run_experiment(replace(cfg, seed=sd), run, progress=progress)
             runs.append(run)
     return runs
 
@@ -42,17 +52,18 @@ def generated_stats(run: str | Path,
                     real_per_class: int | None = None,  # optional: diversity against this many real images per class
                     seed: int = 0,           # which real images the diversity is compared with
                    ) -> dict:
-    "What a run generated, measured: fidelity and confidence under `reference`, accuracy of `baseline` on it, distances to the guides and to the nearest real image, and within-class diversity relative to real images."
+    "What a run generated and trained on (a label filter's kept images), measured: fidelity and confidence under `reference`, accuracy of `baseline` on it, distances to the guides and to the nearest real image, and within-class diversity relative to real images."
     import torch
     from actgen.acquire import predict_proba
     from actgen.genset import GeneratedSet
     from actgen.measures import knn_distances
-    run = Path(run); gset = GeneratedSet(run); recs = gset.records
-    if not recs: return dict(run=str(run), n=0)
+    run = Path(run); gset = GeneratedSet(run); made = gset.records
+    recs = [r for r in made if r.get('kept', True)]   # what the run trained on (a label filter's rejected images are not)
+    if not recs: return dict(run=str(run), n=0, made=len(made))
     g = gset.load(pool.classes, pool.size, pool.channels, recs)
     x = g.images.float() / 255; y = g.labels
     p = predict_proba(reference, g.images)
-    out = dict(run=str(run), n=len(y), fidelity=(p.argmax(1) == y).float().mean().item(),
+    out = dict(run=str(run), n=len(y), made=len(made), fidelity=(p.argmax(1) == y).float().mean().item(),
                ref_confidence=p[torch.arange(len(y)), y].mean().item(),
                nn_distance=knn_distances(x, pool.images.float() / 255, k=1)[:, 0].median().item())
     if baseline is not None: out['baseline_acc'] = (predict_proba(baseline, g.images).argmax(1) == y).float().mean().item()

@@ -11,9 +11,10 @@ from .core import read_json, save_figure, write_json
 from .classifier import bins_ece, calibration_bins
 
 # %% auto #0
-__all__ = ['GENERATED_KEYS', 'mean_std', 'plot_accuracy', 'summarize', 'results_markdown', 'plot_results', 'plot_reliability',
-           'save_reliability', 'plot_rounds', 'summarize_rounds', 'compare_methods', 'compare_markdown',
-           'rounds_markdown', 'plot_rounds_grid', 'transfer_markdown', 'generated_markdown']
+__all__ = ['GENERATED_KEYS', 'mean_std', 'plot_accuracy', 'arm_name', 'summarize', 'paired_against', 'paired_markdown',
+           'results_markdown', 'plot_results', 'plot_reliability', 'save_reliability', 'plot_rounds',
+           'summarize_rounds', 'compare_methods', 'compare_markdown', 'rounds_markdown', 'plot_rounds_grid',
+           'transfer_markdown', 'generated_markdown']
 
 # %% ../nbs/06g_report.ipynb #1dca9931
 def mean_std(xs) -> tuple[float, float]:
@@ -43,19 +44,43 @@ def _ece_stats(v) -> dict:
 
 def _ece_cell(r) -> str: return '-' if r.get('ece') is None else f"{100 * r['ece']:.2f} ± {100 * r['ece_std']:.2f}"
 
+def arm_name(cfg: dict) -> str:
+    "A run's row in a table: its method, with `+filter` when a label filter chose its training images (`06i_filter`)."
+    return cfg['method'] + ('+filter' if cfg.get('filter', 'none') != 'none' else '')
+
 def summarize(runs: list[str | Path], metric: str = 'test_acc') -> list[dict]:
-    "One row per method: runs, mean and std (over seeds) of the final `metric`, best epoch's mean, images generated."
+    "One row per method (`arm_name`): runs, their seeds and final `metric`s, its mean and std over seeds, best epoch's mean, images generated and kept."
     by = {}
     for r in map(Path, runs):
         cfg = json.loads((r/'config.json').read_text())['config']; rows = json.loads((r/'metrics.json').read_text())
-        by.setdefault(cfg['method'], []).append((rows[-1][metric], max(x[metric] for x in rows), rows[-1]['n_generated_total'],
-                                                 sum(x['seconds_generate'] for x in rows), rows[-1].get('test_ece')))
+        by.setdefault(arm_name(cfg), []).append((rows[-1][metric], max(x[metric] for x in rows), rows[-1]['n_generated_total'],
+                                                 sum(x['seconds_generate'] for x in rows), rows[-1].get('test_ece'), cfg.get('seed'),
+                                                 sum(x.get('n_kept', x['n_generated']) for x in rows)))
     out = []
     for m, v in by.items():
         mu, sd = mean_std([x[0] for x in v]); best, _ = mean_std([x[1] for x in v])
         out.append(dict(method=m, runs=len(v), mean=mu, std=sd, best_epoch_mean=best, **_ece_stats([x[4] for x in v]),
-                        generated=sum(x[2] for x in v) / len(v), seconds_generating=sum(x[3] for x in v) / len(v)))
+                        generated=sum(x[2] for x in v) / len(v), kept=sum(x[6] for x in v) / len(v),
+                        seconds_generating=sum(x[3] for x in v) / len(v), seeds=[x[5] for x in v], finals=[x[0] for x in v]))
     return out
+
+def paired_against(rows: list[dict], control: str = 'random') -> list[dict]:
+    "Each row's final accuracy minus `control`'s, paired by seed (the same labeled subset and classifier start): mean ± std, seeds won."
+    base = next((r for r in rows if r['method'] == control), None)
+    if base is None: return []
+    fb, out = dict(zip(base['seeds'], base['finals'])), []
+    for r in rows:
+        d = [x - fb[s] for s, x in zip(r['seeds'], r['finals']) if s in fb]
+        if r is base or not d: continue
+        mu, sd = mean_std(d); out.append(dict(method=r['method'], control=control, pairs=len(d), diff=mu, diff_std=sd, wins=sum(x > 0 for x in d)))
+    return out
+
+def paired_markdown(pairs: list[dict]) -> str:
+    "`paired_against` as a Markdown table (points)."
+    lines = ['| method | against | seeds | final test accuracy difference (points) | seeds won |', '|---|---|---|---|---|']
+    lines += [f"| {p['method']} | {p['control']} | {p['pairs']} | {100 * p['diff']:+.2f} ± {100 * p['diff_std']:.2f} | {p['wins']} of {p['pairs']} |"
+              for p in pairs]
+    return '\n'.join(lines) + '\n'
 
 def results_markdown(rows: list[dict], metric: str = 'test accuracy') -> str:
     "The summary as a Markdown table (percentages, mean ± std over seeds)."
