@@ -13,7 +13,8 @@ import torch
 
 # %% auto #0
 __all__ = ['ActgenError', 'default_device', 'resolve_dtype', 'seed_everything', 'image_generators', 'atomic_write', 'write_text',
-           'write_json', 'read_json', 'append_line', 'to_uint8', 'image_grid', 'save_figure']
+           'write_json', 'read_json', 'append_line', 'load_state', 'save_state', 'to_uint8', 'image_grid',
+           'save_figure']
 
 # %% ../nbs/00_core.ipynb #6ab244fd
 class ActgenError(Exception):
@@ -81,6 +82,24 @@ def append_line(path: str | Path, line: str):
     assert '\n' not in line, 'one record per line'
     with open(path, 'ab') as f:
         f.write((line + '\n').encode('utf-8')); f.flush(); os.fsync(f.fileno())
+
+# %% ../nbs/00_core.ipynb #6a570bc1
+def load_state(path: Path, device, keys: tuple = (), how: str = 'restore it from a copy') -> dict:
+    "A `save_state` file read back, with the `keys` it must hold; an ActgenError naming the file and `how` to proceed if it is damaged."
+    try: state = torch.load(path, map_location=device, weights_only=False)
+    except (MemoryError, torch.cuda.OutOfMemoryError): raise            # not the file's fault
+    except OSError as e: raise ActgenError(f"cannot read {path} ({e.strerror or e}); check the disk and try again") from None
+    except Exception as e:   # a torn or foreign file fails in many ways (zip, pickle, EOF): all mean the same here
+        raise ActgenError(f"{path} is damaged ({type(e).__name__}: {str(e).splitlines()[0] if str(e) else 'unreadable'}); {how}") from None
+    missing = [k for k in keys if k not in state] if isinstance(state, dict) else list(keys)
+    if not isinstance(state, dict) or missing:
+        raise ActgenError(f"{path} is damaged (not a complete checkpoint{': no ' + ', '.join(missing) if missing else ''}); {how}")
+    return state
+
+def save_state(path: Path, state: dict):
+    "`torch.save` of `state` into `path`, atomically (serialised first: a failed write is then a plain OSError)."
+    buf = io.BytesIO(); torch.save(state, buf)
+    with atomic_write(path) as tmp: Path(tmp).write_bytes(buf.getbuffer())
 
 # %% ../nbs/00_core.ipynb #722af273
 def to_uint8(images: torch.Tensor) -> np.ndarray:

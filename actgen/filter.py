@@ -12,14 +12,13 @@ from typing import Literal
 import torch
 import torch.nn.functional as F
 
-from .core import ActgenError
+from .core import ActgenError, load_state, save_state
 from .config import POSITIVE, cli, limits
 from .imageset import ImageSet
 from .data import make_prompt
 from .acquire import predict_proba
 from .classifier import fit_classifier
 from .methods import EpochContext, Generated, GenerationMethod
-from .run_dir import load_state, save_state
 
 # %% auto #0
 __all__ = ['JudgeName', 'FilterConfig', 'Judge', 'ClassifierJudge', 'labeled_judge', 'DiffusionJudge', 'cached_clip_weights',

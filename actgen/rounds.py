@@ -14,7 +14,7 @@ import torch.nn as nn
 from tqdm.auto import tqdm
 
 import actgen
-from .core import ActgenError, image_grid, save_figure, seed_everything, write_json
+from .core import ActgenError, image_grid, load_state, save_figure, save_state, seed_everything, write_json
 from .imageset import ImageSet, concat
 from .data import balanced_subset, load_dataset, with_legacy_flip
 from .genset import GeneratedSet, resume_from
@@ -25,7 +25,7 @@ from .sampler import GenerationConfig
 from .galot import GalotConfig
 from .classifier import ClassifierConfig, accuracy_and_ece, build_classifier, default_arch, make_optimizer, train_epoch
 from .methods import EpochContext, get_method
-from .run_dir import full_disk_guard, load_state, open_run_dir, read_run_config, resolve_device, save_state, write_metrics
+from .run_dir import full_disk_guard, open_run_dir, read_run_config, resolve_device, write_metrics
 from .report import plot_rounds, save_reliability
 from .train import RunSettings, TrainConfig
 from .tboard import RunBoard

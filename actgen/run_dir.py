@@ -11,11 +11,11 @@ from pathlib import Path
 import numpy as np
 import torch
 
-from .core import ActgenError, atomic_write, default_device, read_json, write_json
+from .core import ActgenError, atomic_write, default_device, read_json, save_state, write_json
 
 # %% auto #0
 __all__ = ['lock_run_dir', 'remove_temporary_files', 'prepare_run_dir', 'write_metrics', 'save_checkpoint', 'restore_rng',
-           'resolve_device', 'open_run_dir', 'read_run_config', 'load_state', 'save_state', 'full_disk_guard']
+           'resolve_device', 'open_run_dir', 'read_run_config', 'full_disk_guard']
 
 # %% ../nbs/06e_run_dir.ipynb #808fc020
 def lock_run_dir(path: Path):
@@ -98,23 +98,6 @@ def read_run_config(run_dir: Path) -> dict:
     if not isinstance(rec, dict) or not isinstance(rec.get('config'), dict):
         raise ActgenError(f"{path} is damaged (it does not hold a run's settings); {how}")
     return rec
-
-def load_state(path: Path, device, keys: tuple = (), how: str = 'restore it from a copy') -> dict:
-    "A `save_state` file read back, with the `keys` it must hold; an ActgenError naming the file and `how` to proceed if it is damaged."
-    try: state = torch.load(path, map_location=device, weights_only=False)
-    except (MemoryError, torch.cuda.OutOfMemoryError): raise            # not the file's fault
-    except OSError as e: raise ActgenError(f"cannot read {path} ({e.strerror or e}); check the disk and try again") from None
-    except Exception as e:   # a torn or foreign file fails in many ways (zip, pickle, EOF): all mean the same here
-        raise ActgenError(f"{path} is damaged ({type(e).__name__}: {str(e).splitlines()[0] if str(e) else 'unreadable'}); {how}") from None
-    missing = [k for k in keys if k not in state] if isinstance(state, dict) else list(keys)
-    if not isinstance(state, dict) or missing:
-        raise ActgenError(f"{path} is damaged (not a complete checkpoint{': no ' + ', '.join(missing) if missing else ''}); {how}")
-    return state
-
-def save_state(path: Path, state: dict):
-    "`torch.save` of `state` into `path`, atomically (serialised first: a failed write is then a plain OSError)."
-    buf = io.BytesIO(); torch.save(state, buf)
-    with atomic_write(path) as tmp: Path(tmp).write_bytes(buf.getbuffer())
 
 @contextmanager
 def full_disk_guard(run_dir, kept: str = 'every file written so far is complete'):

@@ -13,7 +13,7 @@ import torch.nn as nn
 from tqdm.auto import tqdm
 
 import actgen
-from .core import ActgenError, image_grid, save_figure, seed_everything
+from .core import ActgenError, image_grid, load_state, save_figure, seed_everything
 from .config import NON_NEGATIVE, POSITIVE, Settings, check_settings, from_dict, limits, to_flat
 from .imageset import ImageSet, concat
 from .data import DataSettings, balanced_subset, dataset_classes, load_dataset, train_val_split, with_legacy_flip
@@ -29,7 +29,7 @@ from .distributed import (Shard, barrier, broadcast_object, gather_objects, init
 from .classifier import (ClassifierConfig, check_arch, accuracy_and_ece, build_classifier, default_arch, make_optimizer,
                                train_epoch)
 from .methods import EpochContext, GenerationMethod, check_scheduler, get_method, merge_generated
-from .run_dir import (full_disk_guard, load_state, open_run_dir, read_run_config, resolve_device, restore_rng,
+from .run_dir import (full_disk_guard, open_run_dir, read_run_config, resolve_device, restore_rng,
                             save_checkpoint, write_metrics)
 from .report import plot_accuracy, save_reliability
 from .tboard import RunBoard
