@@ -19,8 +19,7 @@ from .data import make_prompt
 
 # %% auto #0
 __all__ = ['InversionConfig', 'class_token_names', 'ClassTokens', 'first_token_embeddings', 'apply_class_tokens', 'spliced_rows',
-           'denoising_loss', 'heldout_loss', 'learn_token', 'learn_class_tokens', 'save_class_tokens',
-           'load_class_tokens']
+           'denoising_loss', 'eval_loss', 'learn_token', 'learn_class_tokens', 'save_class_tokens', 'load_class_tokens']
 
 # %% ../nbs/05c_inversion.ipynb #f57009aa
 def _no_word(w) -> str | None: return 'must be a word' if not w.strip() else None
@@ -93,11 +92,14 @@ def denoising_loss(gen, z0: torch.Tensor, ids: torch.Tensor, rng: torch.Generato
     return F.mse_loss(gen.unet(zt, t, encoder_hidden_states=cond).sample.float(), target.float())
 
 @torch.no_grad()
-def heldout_loss(gen, z0: torch.Tensor, ids: torch.Tensor, seed: int = 0, draws: int = 4) -> float:
+def eval_loss(gen, z0: torch.Tensor, ids: torch.Tensor, seed: int = 0, draws: int = 4,
+                 most: int = 64, chunk: int = 32) -> float:  # measured on the first `most` latents, `chunk` per UNet pass
     "The denoising loss of `z0` at `draws` timesteps spread over the schedule, with noise fixed by `seed`: comparable before and after learning."
-    T = gen.scheduler.config.num_train_timesteps; rng = torch.Generator().manual_seed(seed)
-    ts = [int((j + 0.5) * T / draws) for j in range(draws)]
-    return sum(denoising_loss(gen, z0, ids, rng, torch.full((len(z0),), t)).item() for t in ts) / draws
+    T, rng, z0 = gen.scheduler.config.num_train_timesteps, torch.Generator().manual_seed(seed), z0[:most]
+    total = 0.0
+    for t in [int((j + 0.5) * T / draws) for j in range(draws)]:
+        for z in z0.split(chunk): total += denoising_loss(gen, z, ids, rng, torch.full((len(z),), t)).item() * len(z)
+    return total / (draws * len(z0))
 
 # %% ../nbs/05c_inversion.ipynb #b0df622b
 def _class_latents(gen, data: ImageSet, y: int, chunk: int = 64) -> torch.Tensor:
@@ -131,10 +133,10 @@ def learn_class_tokens(gen, data: ImageSet, # the labeled images; every class ne
     rows, losses = [], []
     for y in tqdm(range(C), desc='class tokens', disable=not progress):
         z0 = _class_latents(gen, data, y); prompt = gen.tokenize([make_prompt(tokens[y], template)])
-        before = heldout_loss(gen, z0, prompt, seed)
+        before = eval_loss(gen, z0, prompt, seed)
         rows.append(learn_token(gen, z0, prompt, ids[y], start[y], cfg, seed * 1009 + y))
         apply_class_tokens(gen, tokens[y:y + 1], rows[-1][None])
-        losses.append([before, heldout_loss(gen, z0, prompt, seed)])
+        losses.append([before, eval_loss(gen, z0, prompt, seed)])
     return ClassTokens(tokens, torch.stack(rows), torch.tensor(losses))
 
 # %% ../nbs/05c_inversion.ipynb #37077392
