@@ -4,25 +4,29 @@
 
 # %% ../nbs/06d_methods.ipynb #a2b3ee8b
 from __future__ import annotations
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import ClassVar
 
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
 
 from .core import ActgenError
+from .config import limits
 from .imageset import ImageSet
 from .data import make_prompt
 from .distributed import SINGLE, Shard
 from .classifier import focal_loss, weighted_ce
 from .sampler import SCHEDULERS
+from .inversion import ClassTokens, InversionConfig, apply_class_tokens, learn_class_tokens, load_class_tokens, save_class_tokens
 
 # %% auto #0
 __all__ = ['METHODS', 'EpochContext', 'Generated', 'merge_generated', 'GenerationMethod', 'check_scheduler', 'RealOnly',
-           'draw_training_images', 'RealRepeated', 'RandomTextToImage', 'RealGuidance', 'ActGenMethod',
-           'ImageGuidanceOnly', 'AttentiveImageGuidance', 'AIGContrastive', 'AIGContrastiveAdversarial', 'GalotMethod',
-           'GalotRandom', 'FocalLoss', 'WeightedCE', 'get_method']
+           'draw_training_images', 'RealRepeated', 'RandomTextToImage', 'RealGuidance', 'strengths_problem',
+           'DAFusionConfig', 'DAFusion', 'ActGenMethod', 'ImageGuidanceOnly', 'AttentiveImageGuidance',
+           'AIGContrastive', 'AIGContrastiveAdversarial', 'GalotMethod', 'GalotRandom', 'FocalLoss', 'WeightedCE',
+           'get_method']
 
 # %% ../nbs/06d_methods.ipynb #edad5516
 @dataclass
@@ -136,6 +140,60 @@ class RealGuidance(GenerationMethod):
                 for i, s, p in zip(pick.tolist(), seeds, prompts)]
         return Generated(imgs, labels, recs, mine)
 
+# %% ../nbs/06d_methods.ipynb #4e66d505
+def strengths_problem(text: str) -> str | None:
+    "What is wrong with a comma-separated list of img2img strengths, or None."
+    try: vals = [float(v) for v in text.split(',')]
+    except ValueError: return f"must be numbers separated by commas, got {text!r}"
+    return None if all(0 <= v <= 1 for v in vals) else f"must each be in [0, 1], got {text!r}"
+
+@dataclass
+class DAFusionConfig:
+    "DA-Fusion: real labeled images edited (img2img) with a token per class learned by textual inversion (`05c_inversion`)."
+    cli_prefix: ClassVar[str] = 'dafusion_'
+    strengths: str = field(default='0.25,0.5,0.75,1.0', metadata=limits(check=strengths_problem))  # da-fusion: img2img strengths, comma-separated; each image draws one (the paper randomises the insertion point over these; its code's default is 0.5 alone)
+    inversion: InversionConfig = field(default_factory=InversionConfig)
+
+    @property
+    def levels(self) -> list[float]: return [float(v) for v in self.strengths.split(',')]
+
+class DAFusion(GenerationMethod):
+    "DA-Fusion: image-to-image from random real labeled training images, with their class's learned token in the prompt, at a strength drawn per image."
+    name = 'da-fusion'
+    def __init__(self): self.tokens = None
+
+    def class_tokens(self, ctx) -> ClassTokens:
+        "The run's class tokens, put into the generator: read from RUN/class_tokens.pt, else learned on the labeled training images (and written there by rank 0)."
+        path = ctx.run_dir/'class_tokens.pt' if ctx.run_dir is not None else None
+        if self.tokens is None and path is not None and path.exists(): self.tokens = load_class_tokens(path)
+        if self.tokens is None:     # every rank learns the same tokens from the same seed; rank 0 keeps them
+            self.tokens = learn_class_tokens(ctx.gen, ctx.train, ctx.config.gen.template, ctx.config.dafusion.inversion, seed=ctx.seed)
+            if path is not None and ctx.shard.is_main: save_class_tokens(path, self.tokens)
+        if len(self.tokens.tokens) != len(ctx.classes):
+            raise ActgenError(f"{path} holds the tokens of {len(self.tokens.tokens)} classes, not of this run's {len(ctx.classes)}; "
+                              "delete it to learn them again")
+        apply_class_tokens(ctx.gen, self.tokens.tokens, self.tokens.embeddings)
+        return self.tokens
+
+    def generate(self, ctx):
+        from actgen.sampler import generate
+        cfg = ctx.config; mine, pick = draw_training_images(ctx, self.name)
+        ct, levels = self.class_tokens(ctx), cfg.dafusion.levels
+        rng = torch.Generator().manual_seed(ctx.seed * 100_003 - 1)   # a stream of its own (the images' seeds are ctx.seed * 100_003 + j)
+        strengths = [levels[k] for k in torch.randint(len(levels), (ctx.n_images,), generator=rng)[mine].tolist()]
+        labels, x = ctx.train.labels[pick], ctx.train.images[pick].float() / 255
+        prompts = [ct.prompt(y, cfg.gen.template) for y in labels.tolist()]
+        seeds = [ctx.seed * 100_003 + j for j in mine]
+        imgs = [None] * len(mine)
+        for s in sorted(set(strengths)):   # one img2img call per strength, its images batched
+            ix = [k for k, v in enumerate(strengths) if v == s]
+            out = generate(ctx.gen, [prompts[k] for k in ix], [seeds[k] for k in ix], steps=cfg.gen.steps, guidance_scale=cfg.gen.guidance_scale,
+                           batch_size=cfg.gen.batch_size, progress=False, scheduler=cfg.gen.scheduler, init_images=x[ix], strength=s)
+            for k, im in zip(ix, out): imgs[k] = im
+        recs = [dict(method=self.name, epoch=ctx.epoch, guide_id=ctx.train.ids[i], seed=sd, prompt=p, strength=s)
+                for i, sd, p, s in zip(pick.tolist(), seeds, prompts, strengths)]
+        return Generated(torch.stack(imgs), labels, recs, mine) if mine else None
+
 # %% ../nbs/06d_methods.ipynb #42afcdb6
 class ActGenMethod(GenerationMethod):
     "ActGen: hard-sample-guided generation (attentive image guidance + gradient guidance)."
@@ -247,8 +305,8 @@ class GalotRandom(GalotMethod): name = 'galot-random'
 class FocalLoss(RealOnly): name, loss = 'focal', staticmethod(focal_loss)
 class WeightedCE(RealOnly): name, loss = 'weighted-ce', staticmethod(weighted_ce)
 
-METHODS = {m.name: m for m in (RealOnly, RealRepeated, RandomTextToImage, RealGuidance, ImageGuidanceOnly, AttentiveImageGuidance, AIGContrastive,
-                               AIGContrastiveAdversarial, ActGenMethod, GalotMethod, GalotRandom, FocalLoss, WeightedCE)}
+METHODS = {m.name: m for m in (RealOnly, RealRepeated, RandomTextToImage, RealGuidance, DAFusion, ImageGuidanceOnly, AttentiveImageGuidance,
+                               AIGContrastive, AIGContrastiveAdversarial, ActGenMethod, GalotMethod, GalotRandom, FocalLoss, WeightedCE)}
 
 def get_method(name: str) -> GenerationMethod:
     if name not in METHODS: raise ActgenError(f"unknown method '{name}'; choose one of {', '.join(METHODS)}")

@@ -28,7 +28,7 @@ from .distributed import (Shard, barrier, broadcast_object, gather_objects, init
                                 sync_buffers, wrap_model)
 from .classifier import (ClassifierConfig, check_arch, accuracy_and_ece, build_classifier, default_arch, make_optimizer,
                                train_epoch)
-from .methods import EpochContext, GenerationMethod, check_scheduler, get_method, merge_generated
+from .methods import DAFusionConfig, EpochContext, GenerationMethod, check_scheduler, get_method, merge_generated
 from .run_dir import (full_disk_guard, open_run_dir, read_run_config, resolve_device, restore_rng,
                             save_checkpoint, write_metrics)
 from .report import plot_accuracy, save_reliability
@@ -70,6 +70,7 @@ class TrainConfig(RunSettings):
     actgen: ActGenConfig = field(default_factory=ActGenConfig)
     galot: GalotConfig = field(default_factory=GalotConfig)
     label_filter: FilterConfig = field(default_factory=FilterConfig)
+    dafusion: DAFusionConfig = field(default_factory=DAFusionConfig)
 
     def check(self):
         "Raise ActgenError for values no run can use."

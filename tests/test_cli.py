@@ -41,7 +41,8 @@ def test_train_fashion_mnist_random(tmp_path, tiny_generator):
     (['--method', 'galot', '--galot-flow', 'per-step', '--scheduler', 'euler', '--dataset', 'digits', '--labeled', '50'],
      '--method galot works only with --scheduler ddpm, ddim, dpm-solver++, not euler'),
     (['--rounds', '1', '--method', 'galot', '--galot-flow', 'per-step', '--scheduler', 'euler', '--dataset', 'digits', '--initial', '20'],
-     '--method galot works only with --scheduler ddpm, ddim, dpm-solver++, not euler'),
+     '--method galot works only with --scheduler ddpm, ddim, dpm-solver++, not euler'),    (['--method', 'da-fusion', '--dafusion-strengths', '0.5,2'], "--dafusion-strengths must each be in [0, 1], got '0.5,2'"),
+    (['--method', 'da-fusion', '--inversion-steps', '0'], '--inversion-steps must be positive, got 0'),
 ])
 def test_train_bad_input_one_line_exit_2(tmp_path, args, msg):
     out = tmp_path/'run'
@@ -129,6 +130,21 @@ def test_train_with_label_filter(tmp_path, tiny_generator):
     assert (len(kept) == 8) == (m['note'] == ''), m                    # an unfilled budget is said
     m2 = json.loads((out/'metrics.json').read_text())[1]
     assert m2['n_train'] == 200 + len(kept)     # trained on the real images (the val split merged in after generation) and the kept ones only
+
+def test_train_da_fusion_keeps_its_class_tokens(tmp_path, tiny_generator):
+    "--method da-fusion: the class tokens are learned once and kept in RUN/class_tokens.pt; a --resume of the finished run leaves them as they were."
+    out = tmp_path/'run'
+    r = run('actgen_train', '--dataset', 'fashion-mnist', '--labeled', 100, '--method', 'da-fusion', '--epochs', 2, '--generator', tiny_generator,
+            '--images-per-epoch', 6, '--steps', 3, '--inversion-steps', 2, '--device', 'cpu', '--quiet', '--out', out, '--tensorboard', 'no')
+    assert r.returncode == 0, r.stderr
+    tokens = out/'class_tokens.pt'; saved, stamp = tokens.read_bytes(), tokens.stat().st_mtime_ns
+    recs = [json.loads(l) for l in (out/'manifest.jsonl').read_text().splitlines()]
+    assert len(recs) == 6 and all(x['method'] == 'da-fusion' and x['guide_id'].startswith('train/') for x in recs)
+    assert all(x['prompt'] == f"a photo of a <actgen-{x['label']}>" and x['strength'] in (0.25, 0.5, 0.75, 1.0) for x in recs)
+    r = run('actgen_train', '--resume', out, '--quiet')
+    assert r.returncode == 0, r.stderr
+    assert tokens.read_bytes() == saved and tokens.stat().st_mtime_ns == stamp      # not learned (nor written) again
+    assert len((out/'manifest.jsonl').read_text().splitlines()) == 6
 
 @pytest.mark.parametrize('args,msg', [
     (['--method', 'real', '--filter', 'labeled'], '--filter labeled judges generated images, and --method real generates none'),

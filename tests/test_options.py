@@ -31,6 +31,9 @@ TRAIN = {
     '--clf-decode': (['full', 'classifier'], ['half']),
     '--scheduler': (['ddpm', 'ddim', 'dpm-solver++', 'euler'], ['heun', 'DDPM', '']),
     '--flip': (['auto', 'yes', 'no'], ['maybe', 'YES', '']),
+    '--dafusion-strengths': (['0.5', '0.25,1'], ['2', 'half', '0.5,']),
+    '--inversion-steps': (['1', '3'], ['0', '-1']),
+    '--inversion-lr': (['0.01'], ['0', 'nan']),
 }
 ROUNDS = {
     '--initial': (['20', '30'], ['0', '-5', 'x']),
