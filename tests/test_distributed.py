@@ -51,6 +51,19 @@ def test_without_out_under_a_launcher_is_refused(tmp_path):
                        env={**ENV, 'WORLD_SIZE': '2'}, timeout=120)
     assert p.returncode == 2 and 'give --out' in p.stderr
 
+def test_da_fusion_two_processes_match_one(tmp_path, tiny_generator):
+    "--method da-fusion under torchrun: each rank learns the same class tokens, rank 0 keeps them, and the images are those of one process."
+    args = ['--dataset', 'digits', '--labeled', '100', '--batch-size', '32', '--epochs', '2', '--method', 'da-fusion', '--images-per-epoch', '6',
+            '--steps', '2', '--inversion-steps', '2', '--device', 'cpu', '--quiet', '--tensorboard', 'no', '--generator', str(tiny_generator)]
+    for nproc, out in ((1, tmp_path/'one'), (2, tmp_path/'two')):
+        p = subprocess.run([*_launch(nproc), *args, '--out', str(out)], capture_output=True, text=True, env=ENV, timeout=600)
+        assert p.returncode == 0, p.stderr[-3000:]
+    one, two = [torch.load(tmp_path/r/'class_tokens.pt', weights_only=False) for r in ('one', 'two')]
+    assert one['tokens'] == two['tokens'] and len(one['tokens']) == 10
+    torch.testing.assert_close(one['embeddings'], two['embeddings'])
+    key = lambda rs: sorted((r['seed'], r['guide_id'], r['strength'], r['prompt']) for r in rs)
+    assert len(manifest(tmp_path/'two')) == 6 and key(manifest(tmp_path/'one')) == key(manifest(tmp_path/'two'))
+
 def _ddp_steps(shard, batch_size):
     from actgen.distributed import wrap_model
     return _train_steps(batch_size, shard, wrap=lambda m: wrap_model(m, torch.device('cpu'), shard))
