@@ -68,7 +68,8 @@ def actgen_train(argv=None):
 
 # %% ../nbs/08_cli.ipynb #e2adec2a
 def generate_parser() -> argparse.ArgumentParser:
-    p = OneLineParser(prog='actgen_generate', description='Generate images for classes or prompts into a folder with a manifest.',
+    p = OneLineParser(prog='actgen_generate', description='Generate images for classes or prompts into a folder with a manifest. With --guides FOLDER_OR_RUN: '
+                                                   'look-alikes of given images (`actgen_generate --guides . --help` lists those options).',
                       formatter_class=HelpFormatter)
     p.add_argument('--model', default='embedded:fashion-mnist', help='text-to-image model: embedded:NAME, a diffusers folder, or a hub id')
     p.add_argument('--dataset', default=None, help="take the class names from this dataset (default: the embedded model's)")

@@ -45,6 +45,7 @@ class EpochContext:
     run_dir: Path | None = None
     shard: Shard = SINGLE      # in a data-parallel run: which of the epoch's images this process makes
     train: ImageSet | None = None   # the labeled training split (real images a method may draw again)
+    cycle_train: bool = False  # draw `train`'s images in turn (image j from image j mod N), not at random: look-alikes of given images
 
 @dataclass
 class Generated:
@@ -95,6 +96,7 @@ def draw_training_images(ctx: EpochContext, method: str) -> tuple[list[int], tor
     "This rank's positions among the epoch's images, and the labeled training images drawn for them (with replacement, by the epoch's seed)."
     if ctx.train is None or not len(ctx.train): raise ActgenError(f"--method {method} needs labeled training images")
     mine = ctx.shard.indices(ctx.n_images)
+    if ctx.cycle_train: return mine, torch.arange(ctx.n_images)[mine] % len(ctx.train)
     pick = torch.randint(len(ctx.train), (ctx.n_images,), generator=torch.Generator().manual_seed(ctx.seed))[mine]
     return mine, pick
 
@@ -236,13 +238,14 @@ class ActGenMethod(GenerationMethod):
         cfg = ctx.config; rng = torch.Generator().manual_seed(ctx.seed)
         # the adversarial curriculum: each image uses L_adv with probability 0.5 * epoch / epochs (drawn for all K
         # images at once, so image j's draw is the same whichever rank makes it)
-        adv = torch.rand(ctx.n_images, generator=rng) < 0.5 * ctx.epoch / max(1, ctx.epochs)
+        adv = (torch.rand(ctx.n_images, generator=rng) < 0.5 * ctx.epoch / max(1, ctx.epochs)) & (ctx.classifier is not None)
         mine = ctx.shard.indices(ctx.n_images)     # a data-parallel run splits the hard samples among ranks
         pick = ctx.hard.idx[torch.tensor(mine, dtype=torch.long) % len(ctx.hard)]
         labels, adv = ctx.val.labels[pick], adv[mine]
         guides = ctx.val.images[pick].float() / 255
         prompts = [make_prompt(ctx.classes[y], cfg.gen.template) for y in labels.tolist()]
-        if self.adv:
+        self._frozen = None   # no classifier (look-alikes of given images): no image takes the adversarial loss
+        if self.adv and ctx.classifier is not None:
             self._frozen = copy.deepcopy(ctx.classifier).eval().requires_grad_(False).to(ctx.gen.device, torch.float32)
         seeds = [ctx.seed * 100_003 + j for j in mine]
         self._guidance = []

@@ -159,3 +159,34 @@ def test_filter_bad_input_one_line_exit_2(tmp_path, args, msg):
     assert r.returncode == 2, (r.returncode, r.stderr)
     assert msg in r.stderr and len(r.stderr.strip().splitlines()) == 1, r.stderr
     assert not out.exists()
+
+def test_generate_lookalikes_of_a_folder_and_a_run(tmp_path, tiny_generator):
+    "actgen_generate --guides: look-alikes of a folder's images and of a run's guides, each image's guide in the manifest."
+    folder = digit_folder(tmp_path/'digits')
+    r = run('actgen_generate', '--guides', folder, '--method', 'aig', '--per-guide', 2, '--generator', tiny_generator, '--steps', 3,
+            '--device', 'cpu', '--quiet', '--out', tmp_path/'out')
+    assert r.returncode == 0, r.stderr
+    recs = [json.loads(l) for l in (tmp_path/'out'/'manifest.jsonl').read_text().splitlines()]
+    n_guides = sum(1 for _ in (folder/'train').glob('*/*.png'))
+    assert len(recs) == 2 * n_guides and (tmp_path/'out'/'grid.png').exists()
+    assert sorted({x['guide_id'] for x in recs}) == sorted(f'train/{p.parent.name}/{p.name}' for p in (folder/'train').glob('*/*.png'))
+    assert all(x['method'] == 'aig' and x['class'] in x['prompt'] for x in recs)
+    rg = tmp_path/'rg'   # a run's guides: the labeled images its real-guidance images started from
+    assert run('actgen_train', '--dataset', 'digits', '--labeled', 30, '--method', 'real-guidance', '--epochs', 2, '--generator', tiny_generator,
+               '--images-per-epoch', 4, '--steps', 2, '--device', 'cpu', '--quiet', '--tensorboard', 'no', '--out', rg).returncode == 0
+    r = run('actgen_generate', '--guides', rg, '--method', 'real-guidance', '--per-guide', 1, '--steps', 2, '--device', 'cpu', '--quiet',
+            '--out', tmp_path/'out-rg')
+    assert r.returncode == 0, r.stderr
+    used = {json.loads(l)['guide_id'] for l in (rg/'manifest.jsonl').read_text().splitlines()}
+    assert {json.loads(l)['guide_id'] for l in (tmp_path/'out-rg'/'manifest.jsonl').read_text().splitlines()} == used
+
+@pytest.mark.parametrize('args,msg', [
+    (['--guides', '/no/such/folder'], 'no such folder or run directory'),
+    (['--guides', '.', '--method', 'galot'], "--method: invalid choice: 'galot'"),
+    (['--guides', '.', '--per-guide', '0'], 'per-guide'),
+])
+def test_generate_lookalikes_bad_input_one_line_exit_2(tmp_path, args, msg):
+    r = run('actgen_generate', *args, '--out', tmp_path/'out', '--device', 'cpu')
+    assert r.returncode == 2, (r.returncode, r.stderr)
+    assert msg in r.stderr and len(r.stderr.strip().splitlines()) == 1, r.stderr
+    assert not (tmp_path/'out').exists()
