@@ -21,7 +21,7 @@ from .generator import check_model_classes, embedded_models, load_generator, mod
 from .sampler import GenerationConfig
 from .guidance import ActGenConfig
 from .acquire import HardSamples
-from .methods import METHODS, EpochContext, check_scheduler, get_method
+from .methods import METHODS, DAFusionConfig, EpochContext, check_scheduler, get_method
 from .run_dir import prepare_run_dir, read_run_config, resolve_device
 
 # %% auto #0
@@ -42,6 +42,7 @@ class GuidesConfig:
     device: str = 'auto'              # cpu, cuda, cuda:N, or auto
     gen: GenerationConfig = field(default_factory=GenerationConfig)
     actgen: ActGenConfig = field(default_factory=ActGenConfig)
+    dafusion: DAFusionConfig = field(default_factory=DAFusionConfig)
 
 # %% ../nbs/08c_guides.ipynb #a481474b
 def _folder_guides(folder: Path) -> ImageSet:
