@@ -21,7 +21,7 @@ from .generator import check_model_classes, embedded_models, load_generator, mod
 from .sampler import GenerationConfig
 from .guidance import ActGenConfig
 from .acquire import HardSamples
-from .methods import METHODS, DAFusionConfig, EpochContext, check_scheduler, get_method
+from .methods import DAFusionConfig, EpochContext, check_scheduler, get_method
 from .run_dir import prepare_run_dir, read_run_config, resolve_device
 
 # %% auto #0
@@ -58,8 +58,7 @@ def _run_guides(run: Path) -> tuple[ImageSet, str | None]:
     named = dict.fromkeys(r['guide_id'] for r in GeneratedSet(run).records if r.get('guide_id'))
     where = {i: k for k, i in enumerate(ds.ids)}; idx = [where[i] for i in named if i in where]
     if not idx: raise ActgenError(f"the run in {run} has no generated images that name a guide of {rec['config']['dataset']} (method {rec['config']['method']})")
-    i = torch.tensor(idx)
-    return ImageSet(ds.images[i], ds.labels[i], ds.classes, [ds.ids[k] for k in idx]), rec.get('generator')
+    return ds.subset(idx), rec.get('generator')
 
 def load_guides(source: str | Path) -> tuple[ImageSet, str | None]:
     "The guides of `source` (a folder of class folders, or a run directory) and the generator that goes with them (None: choose by class names)."
@@ -109,7 +108,6 @@ def generate_lookalikes(cfg: GuidesConfig) -> list[dict]:
     "Write `cfg.per_guide` look-alikes of each guide of `cfg.guides` into `cfg.out` (PNGs, manifest.jsonl, grid.png); returns the records."
     check_settings(cfg)
     if not cfg.out: raise ActgenError("give --out FOLDER")
-    if cfg.method not in METHODS: raise ActgenError(f"--method {cfg.method} is not available in this version of actgen")
     check_scheduler(get_method(cfg.method), cfg)
     guides, recorded = load_guides(cfg.guides)
     model = guides_generator(guides.classes, cfg.gen.generator, recorded); check_model_classes(model, guides.classes)
