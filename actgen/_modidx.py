@@ -418,6 +418,7 @@ d = { 'settings': {'branch': 'main', 'doc_baseurl': '/', 'doc_host': '', 'git_ur
                                'actgen.filter._round_size': ('filter.html#_round_size', 'actgen/filter.py'),
                                'actgen.filter.cached_clip_weights': ('filter.html#cached_clip_weights', 'actgen/filter.py'),
                                'actgen.filter.check_filter': ('filter.html#check_filter', 'actgen/filter.py'),
+                               'actgen.filter.clip_source': ('filter.html#clip_source', 'actgen/filter.py'),
                                'actgen.filter.concat_generated': ('filter.html#concat_generated', 'actgen/filter.py'),
                                'actgen.filter.generate_kept': ('filter.html#generate_kept', 'actgen/filter.py'),
                                'actgen.filter.labeled_judge': ('filter.html#labeled_judge', 'actgen/filter.py'),

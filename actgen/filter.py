@@ -4,7 +4,7 @@
 
 # %% ../nbs/06i_filter.ipynb #2c126e8a
 from __future__ import annotations
-import math, time
+import math
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Literal
@@ -17,12 +17,13 @@ from .config import POSITIVE, cli, limits
 from .imageset import ImageSet
 from .data import make_prompt
 from .acquire import predict_proba
-from .classifier import fit_classifier
+from .classifier import build_classifier, fit_classifier
 from .methods import EpochContext, Generated, GenerationMethod
 
 # %% auto #0
 __all__ = ['JudgeName', 'FilterConfig', 'Judge', 'ClassifierJudge', 'labeled_judge', 'DiffusionJudge', 'cached_clip_weights',
-           'load_clip', 'ClipJudge', 'LabelFilter', 'concat_generated', 'generate_kept', 'check_filter', 'make_filter']
+           'clip_source', 'load_clip', 'ClipJudge', 'LabelFilter', 'concat_generated', 'generate_kept', 'check_filter',
+           'make_filter']
 
 # %% ../nbs/06i_filter.ipynb #74c51f4f
 JudgeName = Literal['none', 'diffusion', 'labeled', 'clip']
@@ -54,7 +55,6 @@ def labeled_judge(train: ImageSet, # the labeled training images (not the valida
                   path: Path | None = None # where the trained judge is kept: read back when it exists
                  ) -> ClassifierJudge:
     "A classifier trained on `train` alone with the run's classifier settings, saved to (or read back from) `path`."
-    from actgen.classifier import build_classifier
     if path is not None and path.exists():
         state = load_state(path, device, ('model', 'arch'), 'delete it to train the judge again')
         model = build_classifier(state['arch'], len(train.classes), train.channels).to(device)
@@ -112,21 +112,28 @@ def cached_clip_weights(model: str, tag: str, cache_dir: str | None = None) -> s
         if p.is_file(): return str(p)
     return None
 
-def load_clip(model: str = 'ViT-B-32', weights: str = 'openai', device='cpu'):
-    "An open_clip model, its tokenizer and its image normalisation (mean, std), with weights from the local cache or a file."
+def clip_source(model: str = 'ViT-B-32', weights: str = 'openai') -> tuple[str, str, dict]:
+    "The open_clip model name, the local weights file and the pretrained tag's settings (`{}` for a file) of `--clip-model`/`--clip-weights`; one ActgenError line when any is missing. Builds no model."
     try: import open_clip
     except ImportError: raise ActgenError("--filter clip needs open_clip: pip install open_clip_torch") from None
     if model.endswith('.json'):
         if not Path(model).is_file(): raise ActgenError(f"--clip-model {model}: no such model config file")
         open_clip.add_model_config(model); model = Path(model).stem
     if model not in open_clip.list_models(): raise ActgenError(f"--clip-model {model}: open_clip has no such model")
-    tag = {} if Path(weights).suffix else open_clip.get_pretrained_cfg(model, weights)
-    if Path(weights).suffix and not Path(weights).is_file(): raise ActgenError(f"--clip-weights {weights}: no such weights file")
-    if not Path(weights).suffix:
-        if not tag: raise ActgenError(f"--clip-weights {weights}: open_clip has no such tag for {model} ({', '.join(open_clip.list_pretrained_tags_by_model(model)) or 'none'})")
-        if (weights := cached_clip_weights(model, weights)) is None:
-            raise ActgenError(f"CLIP weights {model}/{tag.get('hf_hub') or tag.get('url')} are not in the local cache: download them once where "
-                              f"the Hub can be reached (open_clip.create_model_and_transforms('{model}', pretrained=TAG)), or give --clip-weights FILE")
+    if Path(weights).suffix:   # a file
+        if not Path(weights).is_file(): raise ActgenError(f"--clip-weights {weights}: no such weights file")
+        return model, weights, {}
+    tag = open_clip.get_pretrained_cfg(model, weights)
+    if not tag: raise ActgenError(f"--clip-weights {weights}: open_clip has no such tag for {model} ({', '.join(open_clip.list_pretrained_tags_by_model(model)) or 'none'})")
+    if (path := cached_clip_weights(model, weights)) is None:
+        raise ActgenError(f"CLIP weights {model}/{tag.get('hf_hub') or tag.get('url')} are not in the local cache: download them once where "
+                          f"the Hub can be reached (open_clip.create_model_and_transforms('{model}', pretrained=TAG)), or give --clip-weights FILE")
+    return model, path, tag
+
+def load_clip(model: str = 'ViT-B-32', weights: str = 'openai', device='cpu'):
+    "An open_clip model, its tokenizer and its image normalisation (mean, std), with weights from the local cache or a file."
+    import open_clip
+    model, weights, tag = clip_source(model, weights)
     net, _, pre = open_clip.create_model_and_transforms(model, pretrained=weights, device=device, force_quick_gelu=tag.get('quick_gelu', False),
                                                         image_mean=tag.get('mean'), image_std=tag.get('std'))
     norm = next(t for t in pre.transforms if type(t).__name__ == 'Normalize')
@@ -215,11 +222,11 @@ def generate_kept(method: GenerationMethod, ctx: EpochContext, filt: LabelFilter
 
 # %% ../nbs/06i_filter.ipynb #ffde3fd6
 def check_filter(cfg: FilterConfig, method: GenerationMethod):
-    "Raise ActgenError for a filter no run can use: on a method that makes no new images, or a clip judge whose model or weights are missing."
+    "Raise ActgenError for a filter no run can use: on a method that makes no new images, or a clip judge whose model or weights are missing (nothing is loaded)."
     if cfg.judge == 'none': return
     if not (method.needs_generator and method.adds_images):
         raise ActgenError(f"--filter {cfg.judge} judges generated images, and --method {method.name} generates none")
-    if cfg.judge == 'clip': load_clip(cfg.clip_model, cfg.clip_weights)
+    if cfg.judge == 'clip': clip_source(cfg.clip_model, cfg.clip_weights)   # the weights are there; the model is built once, by the run
 
 def make_filter(cfg: FilterConfig, gen, classes: list[str], template: str, train: ImageSet, device, seed: int,
                 classifier_args: dict | None = None,   # labeled judge: arch, epochs, lr, batch_size, flip of the run's classifier
