@@ -19,9 +19,10 @@ from .sampler import POSTERIOR, VP, Decode, SamplerCallback, predict_x0
 from .attention import AttentionMask, capture_paused
 
 # %% auto #0
-__all__ = ['IGVariant', 'GradUpdate', 'DECODES', 'UPDATES', 'ActGenConfig', 'image_guidance_weight', 'confidence_to_strength',
-           'ImageGuidance', 'MemoryBank', 'BankOnDevice', 'contrastive_loss', 'adversarial_loss', 'noise_grad_in_cond',
-           'GradientGuidance', 'DecodeGradientProbe', 'actgen_callbacks']
+__all__ = ['IGVariant', 'GradUpdate', 'FEWSHOT_U', 'DECODES', 'UPDATES', 'ActGenConfig', 'image_guidance_weight',
+           'confidence_to_strength', 'fewshot_center', 'ImageGuidance', 'MemoryBank', 'BankOnDevice',
+           'contrastive_loss', 'adversarial_loss', 'noise_grad_in_cond', 'GradientGuidance', 'DecodeGradientProbe',
+           'actgen_callbacks']
 
 # %% ../nbs/05_guidance.ipynb #ba58e46d
 IGVariant = Literal['posterior', 'trajectory', 'paper']
@@ -39,6 +40,7 @@ class ActGenConfig:
     grad_steps: int = field(default=10, metadata=NON_NEGATIVE)                # sampling steps with gradient guidance (the first ones)
     grad_update: GradUpdate = 'next'    # next (eq. 11, the official code): a guided step's own UNet pass gives the gradient, and the moved embedding is the next step's; same: one more pass per guided step, and the moved embedding is used at once
     bank_cap: int = field(default=4096, metadata=POSITIVE)                # memory-bank latents kept per class
+    fewshot_u: float | None = field(default=None, metadata=limits(0))     # fewshot-ig: centre u of the confidence-to-strength map (default: the paper's for the labeled images per class, `fewshot_center`)
 
 # %% ../nbs/05_guidance.ipynb #9196842b
 def image_guidance_weight(step: int, strength: float | torch.Tensor = ActGenConfig.image_strength) -> torch.Tensor:
@@ -48,6 +50,16 @@ def image_guidance_weight(step: int, strength: float | torch.Tensor = ActGenConf
 def confidence_to_strength(conf: torch.Tensor, L: float = 30., k: float = 10., u: float = 0.5, p: float = 5.) -> torch.Tensor:
     "The few-shot mapping of appendix A.3: `η_f = L / (1 + e^{k(f-u)}) + p`; confident guides get weaker guidance."
     return L / (1 + torch.exp(k * (conf - u))) + p
+
+FEWSHOT_U = {1: 0.1, 2: 0.15, 4: 0.5, 8: 0.9, 16: 1.1}   # appendix A.3: u of η_f for 1, 2, 4, 8 and 16 shots
+
+def fewshot_center(shots: float) -> float:
+    "The paper's u for `shots` labeled images per class, interpolated in log2 between its values (and held beyond them)."
+    ks = sorted(FEWSHOT_U); x = math.log2(min(max(shots, ks[0]), ks[-1]))
+    lo = max(k for k in ks if math.log2(k) <= x); hi = min(k for k in ks if math.log2(k) >= x)
+    if lo == hi: return FEWSHOT_U[lo]
+    w = (x - math.log2(lo)) / (math.log2(hi) - math.log2(lo))
+    return FEWSHOT_U[lo] + w * (FEWSHOT_U[hi] - FEWSHOT_U[lo])
 
 class ImageGuidance(SamplerCallback):
     "Pull each sample toward its guide image's latent (IG); with `use_mask`, only inside the attention mask (AIG)."
@@ -252,13 +264,14 @@ def actgen_callbacks(gen, cfg: ActGenConfig,   # the generator sampled from, and
                      bank: MemoryBank | None = None,   # earlier latents of L_contra (None: no contrastive loss)
                      size: int | None = None, channels: int | None = None,   # the classifier's input
                      adv_mask: torch.Tensor | None = None,   # which images use L_adv (curriculum)
-                     seed: int | list[int] = 0, decode: Decode = 'full') -> list:
+                     seed: int | list[int] = 0, decode: Decode = 'full',
+                     strength: torch.Tensor | None = None) -> list:   # `(B,)` image-guidance strengths (None: `cfg.image_strength` for all)
     "ActGen's sampler callbacks for one batch: mask, attentive image guidance and (with a classifier or a bank) gradient guidance."
     if use_mask and token_idx is None: raise ActgenError("use_mask needs the class tokens' positions (token_idx)")
     cbs = [] if token_idx is None else [AttentionMask(token_idx, threshold=cfg.mask_threshold).bind(gen.unet)]
     with torch.no_grad(): x0g = gen.encode_images(guides)
     if len(x0g) < len(labels): x0g = x0g.expand(len(labels), *x0g.shape[1:])
-    cbs.append(ImageGuidance(x0g, cfg.image_strength, use_mask=use_mask, variant=cfg.ig_variant))
+    cbs.append(ImageGuidance(x0g, cfg.image_strength if strength is None else strength, use_mask=use_mask, variant=cfg.ig_variant))
     if classifier is not None or bank is not None:
         cbs.append(GradientGuidance(labels, bank=bank, classifier=classifier, size=size, channels=channels,
                                     adv_mask=adv_mask, lam=cfg.lam, margin=cfg.margin, nu=cfg.nu, n_steps=cfg.grad_steps,

@@ -25,8 +25,8 @@ from .inversion import ClassTokens, InversionConfig, apply_class_tokens, learn_c
 __all__ = ['METHODS', 'EpochContext', 'Generated', 'merge_generated', 'GenerationMethod', 'check_scheduler', 'RealOnly',
            'draw_training_images', 'RealRepeated', 'RandomTextToImage', 'RealGuidance', 'strengths_problem',
            'DAFusionConfig', 'DAFusion', 'ActGenMethod', 'ImageGuidanceOnly', 'AttentiveImageGuidance',
-           'AIGContrastive', 'AIGContrastiveAdversarial', 'GalotMethod', 'GalotRandom', 'FocalLoss', 'WeightedCE',
-           'get_method']
+           'AIGContrastive', 'AIGContrastiveAdversarial', 'FewShotImageGuidance', 'GalotMethod', 'GalotRandom',
+           'FocalLoss', 'WeightedCE', 'get_method']
 
 # %% ../nbs/06d_methods.ipynb #edad5516
 @dataclass
@@ -218,7 +218,13 @@ class ActGenMethod(GenerationMethod):
         from actgen.guidance import MemoryBank
         if state: self.bank = MemoryBank(state['cap'], state['sample_n']); self.bank.bank = state['bank']
 
-    def callbacks(self, ctx, prompts, labels, guides, adv, seeds, sl):
+    def guide_indices(self, ctx, mine: list[int]) -> torch.Tensor | None:
+        "The val images guiding this rank's images `mine`: the hard samples, hardest first, cycled (None: there are none)."
+        return ctx.hard.idx[torch.tensor(mine, dtype=torch.long) % len(ctx.hard)] if len(ctx.hard) else None
+
+    def strengths(self, ctx, guides, labels) -> torch.Tensor | None: return None   # the run's --image-strength for every image
+
+    def callbacks(self, ctx, prompts, labels, guides, adv, seeds, sl, strength=None):
         "The sampler callbacks for the images `sl` of this epoch."
         from actgen.attention import class_token_indices
         from actgen.guidance import GradientGuidance, actgen_callbacks
@@ -227,22 +233,23 @@ class ActGenMethod(GenerationMethod):
         cbs = actgen_callbacks(gen, cfg.actgen, labels[sl], guides[sl], idx if self.mask else None, use_mask=self.mask,
                                classifier=self._frozen if self.adv else None, bank=self._bank(ctx) if self.contra else None,
                                size=ctx.val.size, channels=ctx.val.channels, adv_mask=adv[sl], seed=seeds[sl],
-                               decode=cfg.gen.clf_decode)
+                               decode=cfg.gen.clf_decode, strength=None if strength is None else strength[sl])
         self._guidance += [c for c in cbs if isinstance(c, GradientGuidance)]
         return cbs
 
     def generate(self, ctx):
         import copy
         from actgen.sampler import generate
-        if len(ctx.hard) == 0: return None
         cfg = ctx.config; rng = torch.Generator().manual_seed(ctx.seed)
         # the adversarial curriculum: each image uses L_adv with probability 0.5 * epoch / epochs (drawn for all K
         # images at once, so image j's draw is the same whichever rank makes it)
         adv = (torch.rand(ctx.n_images, generator=rng) < 0.5 * ctx.epoch / max(1, ctx.epochs)) & (ctx.classifier is not None)
         mine = ctx.shard.indices(ctx.n_images)     # a data-parallel run splits the hard samples among ranks
-        pick = ctx.hard.idx[torch.tensor(mine, dtype=torch.long) % len(ctx.hard)]
+        pick = self.guide_indices(ctx, mine)
+        if pick is None: return None
         labels, adv = ctx.val.labels[pick], adv[mine]
         guides = ctx.val.images[pick].float() / 255
+        strength = self.strengths(ctx, guides, labels)
         prompts = [make_prompt(ctx.classes[y], cfg.gen.template) for y in labels.tolist()]
         self._frozen = None   # no classifier (look-alikes of given images): no image takes the adversarial loss
         if self.adv and ctx.classifier is not None:
@@ -250,10 +257,12 @@ class ActGenMethod(GenerationMethod):
         seeds = [ctx.seed * 100_003 + j for j in mine]
         self._guidance = []
         imgs = generate(ctx.gen, prompts, seeds, steps=cfg.gen.steps, guidance_scale=cfg.gen.guidance_scale, batch_size=cfg.gen.batch_size,
-                        callbacks_for=lambda sl: self.callbacks(ctx, prompts, labels, guides, adv, seeds, sl), progress=False,
+                        callbacks_for=lambda sl: self.callbacks(ctx, prompts, labels, guides, adv, seeds, sl, strength), progress=False,
                         scheduler=cfg.gen.scheduler)
         recs = [dict(method=self.name, epoch=ctx.epoch, guide_id=ctx.val.ids[i], seed=s, prompt=p)
                 for i, s, p in zip(pick.tolist(), seeds, prompts)]
+        if strength is not None:
+            for r, v in zip(recs, strength.tolist()): r['image_strength'] = round(v, 3)
         # a batch retried after running out of memory leaves an unfinished guidance behind: keep the finished ones
         lat = [g.final_latents for g in self._guidance if g.final_latents is not None]
         return Generated(imgs, labels, recs, mine, torch.cat(lat) if lat else None)
@@ -265,6 +274,20 @@ class ImageGuidanceOnly(ActGenMethod):  name, mask, contra, adv = 'ig', False, F
 class AttentiveImageGuidance(ActGenMethod):  name, mask, contra, adv = 'aig', True, False, False
 class AIGContrastive(ActGenMethod):  name, mask, contra, adv = 'aig+contra', True, True, False
 class AIGContrastiveAdversarial(ActGenMethod):  name, mask, contra, adv = 'aig+contra+adv', True, True, True
+
+class FewShotImageGuidance(ImageGuidanceOnly):
+    "The paper's few-shot generation (appendix A.3): image guidance alone from every image of the val split in turn, each at a strength set by the classifier's confidence in its class (η_f)."
+    name = 'fewshot-ig'
+    def guide_indices(self, ctx, mine):
+        return torch.tensor(mine, dtype=torch.long) % len(ctx.val) if len(ctx.val) else None
+
+    def strengths(self, ctx, guides, labels):
+        from actgen.acquire import predict_proba
+        from actgen.guidance import confidence_to_strength, fewshot_center
+        if ctx.classifier is None: return None
+        conf = predict_proba(ctx.classifier, guides).gather(1, labels.long()[:, None])[:, 0]
+        u = ctx.config.actgen.fewshot_u
+        return confidence_to_strength(conf, u=fewshot_center(len(ctx.val) / len(ctx.classes)) if u is None else u)
 
 # %% ../nbs/06d_methods.ipynb #5aa0f210
 class GalotMethod(GenerationMethod):
@@ -309,7 +332,7 @@ class FocalLoss(RealOnly): name, loss = 'focal', staticmethod(focal_loss)
 class WeightedCE(RealOnly): name, loss = 'weighted-ce', staticmethod(weighted_ce)
 
 METHODS = {m.name: m for m in (RealOnly, RealRepeated, RandomTextToImage, RealGuidance, DAFusion, ImageGuidanceOnly, AttentiveImageGuidance,
-                               AIGContrastive, AIGContrastiveAdversarial, ActGenMethod, GalotMethod, GalotRandom, FocalLoss, WeightedCE)}
+                               AIGContrastive, AIGContrastiveAdversarial, ActGenMethod, FewShotImageGuidance, GalotMethod, GalotRandom, FocalLoss, WeightedCE)}
 
 def get_method(name: str) -> GenerationMethod:
     if name not in METHODS: raise ActgenError(f"unknown method '{name}'; choose one of {', '.join(METHODS)}")

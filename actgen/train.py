@@ -59,7 +59,7 @@ class RunSettings(DataSettings):
 class TrainConfig(RunSettings):
     "A run of Algorithm 1: the data, the budget, and the components' settings (nested)."
     labeled: int = field(default=1000, metadata=POSITIVE)                 # size of the class-balanced labeled subset the classifier sees
-    val_frac: float = field(default=0.1, metadata=limits(0, 1, '()'))               # share of the labeled subset held out to find hard samples
+    val_frac: float = field(default=0.1, metadata=limits(0, 1, '[)'))               # share of the labeled subset held out to find hard samples (0: none, the labeled images are also the val split, as in few-shot)
     method: str = 'random'              # generation method (a name of METHODS; see --help)
     images_per_epoch: int = field(default=64, metadata=NON_NEGATIVE)          # images generated per epoch (the budget K)
     gen_fraction: float = field(default=0.5, metadata=limits(0, 1))           # generate during this first share of the epochs
@@ -143,7 +143,7 @@ def _load(cfg: TrainConfig) -> Run:
     method = get_method(cfg.method)
     full = load_dataset(cfg.dataset, 'train'); test = load_dataset(cfg.dataset, 'test')
     labeled = balanced_subset(full, cfg.labeled, seed=cfg.seed)
-    train, val = train_val_split(labeled, cfg.val_frac, seed=cfg.seed)
+    train, val = (labeled, labeled) if cfg.val_frac == 0 else train_val_split(labeled, cfg.val_frac, seed=cfg.seed)
     gen = None
     if method.needs_generator and cfg.images_per_epoch > 0:
         gen = load_generator(cfg.generator_source, device=device)
@@ -156,7 +156,7 @@ def _open(run: Run, run_dir: Path, resume: bool):
     cfg = run.cfg
     record = dict(config=to_flat(cfg), arch=run.arch, flip=run.flip, actgen_version=actgen.__version__,
                   generator=cfg.generator_source if run.gen is not None else None, classes=run.full.classes,
-                  sizes=dict(train=len(run.train), val=len(run.val), test=len(run.test), labeled=len(run.train) + len(run.val)),
+                  sizes=dict(train=len(run.train), val=len(run.val), test=len(run.test), labeled=cfg.labeled),
                   world_size=run.shard.world)
     run.lock = on_main(lambda: open_run_dir(run_dir, resume, record), run.shard)   # a refusal there (folder taken, in use) stops every rank
     run.run_dir, run.gset = run_dir, GeneratedSet(run_dir)
@@ -185,7 +185,8 @@ def _restore(run: Run, resume: bool) -> tuple[list[dict], int]:
 def _train_phase(run: Run, net, epoch: int) -> tuple[ImageSet, float, float]:
     "One epoch on the real images (with the val split once generation is over) and every generated one so far."
     cfg, c = run.cfg, run.cfg.classifier
-    real = concat(run.train, run.val) if cfg.merge_val and epoch >= run.gen_epochs and run.gen_epochs > 0 else run.train
+    merge = cfg.merge_val and cfg.val_frac > 0 and epoch >= run.gen_epochs and run.gen_epochs > 0
+    real = concat(run.train, run.val) if merge else run.train
     kept = [r for r in run.gset.records if r.get('kept', True)]   # a filter's rejected images stay on disk, out of training
     fake = run.gset.load(run.full.classes, run.full.size, run.full.channels, kept) if kept else None
     data = concat(real, fake) if fake is not None else real
