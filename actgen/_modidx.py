@@ -755,6 +755,7 @@ d = { 'settings': {'branch': 'main', 'doc_baseurl': '/', 'doc_host': '', 'git_ur
                                'actgen.rounds.RoundsConfig.method_at': ('rounds.html#roundsconfig.method_at', 'actgen/rounds.py'),
                                'actgen.rounds.RoundsConfig.train_config': ('rounds.html#roundsconfig.train_config', 'actgen/rounds.py'),
                                'actgen.rounds._query_and_generate': ('rounds.html#_query_and_generate', 'actgen/rounds.py'),
+                               'actgen.rounds._round_filter': ('rounds.html#_round_filter', 'actgen/rounds.py'),
                                'actgen.rounds._rounds': ('rounds.html#_rounds', 'actgen/rounds.py'),
                                'actgen.rounds._run_rounds': ('rounds.html#_run_rounds', 'actgen/rounds.py'),
                                'actgen.rounds._save_round': ('rounds.html#_save_round', 'actgen/rounds.py'),
