@@ -15,15 +15,15 @@ import torch.nn.functional as F
 from .core import ActgenError, load_state, save_state
 from .config import POSITIVE, cli, limits
 from .imageset import ImageSet
-from .data import make_prompt
+from .data import conform, make_prompt
 from .acquire import predict_proba
 from .classifier import build_classifier, fit_classifier
 from .methods import EpochContext, Generated, GenerationMethod
 
 # %% auto #0
-__all__ = ['JudgeName', 'FilterConfig', 'Judge', 'ClassifierJudge', 'labeled_judge', 'DiffusionJudge', 'cached_clip_weights',
-           'clip_source', 'load_clip', 'ClipJudge', 'LabelFilter', 'concat_generated', 'generate_kept', 'check_filter',
-           'make_filter']
+__all__ = ['JudgeName', 'FilterConfig', 'Judge', 'classifier_input', 'ClassifierJudge', 'labeled_judge', 'DiffusionJudge',
+           'cached_clip_weights', 'clip_source', 'load_clip', 'ClipJudge', 'LabelFilter', 'concat_generated',
+           'generate_kept', 'check_filter', 'make_filter', 'kept_records', 'unfilled_note']
 
 # %% ../nbs/06i_filter.ipynb #74c51f4f
 JudgeName = Literal['none', 'diffusion', 'labeled', 'clip']
@@ -44,11 +44,16 @@ class Judge:
     name = 'judge'
     def scores(self, images: torch.Tensor) -> torch.Tensor: raise NotImplementedError
 
+def classifier_input(images: torch.Tensor, size: int | None, channels: int | None) -> torch.Tensor:
+    "`images` as a classifier of the dataset sees them (conformed to its size and channels, as training loads them); as given for `size` None."
+    return images if size is None else conform(images, size, channels)
+
 class ClassifierJudge(Judge):
     "Any image classifier as a judge (ALIA's: one trained on the labeled images, never the classifier being trained)."
     name = 'labeled'
-    def __init__(self, model: torch.nn.Module): self.model = model.eval()
-    def scores(self, images): return predict_proba(self.model, images).float().cpu()
+    def __init__(self, model: torch.nn.Module, size: int | None = None, channels: int | None = None):   # the classifier's input: the dataset's
+        self.model, self.size, self.channels = model.eval(), size, channels
+    def scores(self, images): return predict_proba(self.model, classifier_input(images, self.size, self.channels)).float().cpu()
 
 def labeled_judge(train: ImageSet, # the labeled training images (not the validation split, where guides come from)
                   arch: str, epochs: int, lr: float, batch_size: int, seed: int, device, flip: bool,
@@ -58,10 +63,10 @@ def labeled_judge(train: ImageSet, # the labeled training images (not the valida
     if path is not None and path.exists():
         state = load_state(path, device, ('model', 'arch'), 'delete it to train the judge again')
         model = build_classifier(state['arch'], len(train.classes), train.channels).to(device)
-        model.load_state_dict(state['model']); return ClassifierJudge(model)
+        model.load_state_dict(state['model']); return ClassifierJudge(model, train.size, train.channels)
     model = fit_classifier(train, arch, epochs, lr, batch_size, seed, device, flip, progress=False)
     if path is not None: save_state(path, dict(model=model.state_dict(), arch=arch))
-    return ClassifierJudge(model)
+    return ClassifierJudge(model, train.size, train.channels)
 
 # %% ../nbs/06i_filter.ipynb #dec921cc
 class DiffusionJudge(Judge):
@@ -169,6 +174,8 @@ class LabelFilter:
     judge: Judge
     factor: float = 2.0
     too_easy: float | None = None
+    size: int | None = None        # the current classifier's input size and channels (the dataset's: generated images are conformed
+    channels: int | None = None    # to them for the too-easy cut); None: as given
 
     def verdicts(self, images: torch.Tensor, labels: torch.Tensor, classifier=None) -> list[dict]:
         "One record update per image: the judge's class and its score for the prompted class, whether the image is kept, and why not."
@@ -176,7 +183,7 @@ class LabelFilter:
         top, score = p.argmax(1), p.gather(1, labels[:, None])[:, 0]
         easy = torch.zeros(len(labels), dtype=torch.bool)
         if self.too_easy is not None and classifier is not None:
-            q = predict_proba(classifier, images).cpu()
+            q = predict_proba(classifier, classifier_input(images, self.size, self.channels)).cpu()
             easy = (q.argmax(1) == labels) & (q.gather(1, labels[:, None])[:, 0] >= self.too_easy)
         out = []
         for y, t, s, e in zip(labels.tolist(), top.tolist(), score.tolist(), easy.tolist()):
@@ -236,4 +243,16 @@ def make_filter(cfg: FilterConfig, gen, classes: list[str], template: str, train
     if cfg.judge == 'diffusion': judge = DiffusionJudge(gen, classes, template, cfg.judge_trials, seed)
     elif cfg.judge == 'clip': judge = ClipJudge(classes, template, cfg.clip_model, cfg.clip_weights, device)
     else: judge = labeled_judge(train, seed=seed, device=device, path=run_dir/'judge.pt' if run_dir else None, **classifier_args)
-    return LabelFilter(judge, cfg.filter_factor, cfg.too_easy)
+    return LabelFilter(judge, cfg.filter_factor, cfg.too_easy, train.size, train.channels)
+
+# %% ../nbs/06i_filter.ipynb #fa3d198a
+def kept_records(records: list[dict]) -> list[dict]:
+    "The generated images a run trains on: those its filter kept (every one of a run without a filter: no verdicts)."
+    return [r for r in records if r.get('kept', True)]
+
+def unfilled_note(cfg: FilterConfig, made: dict, # `generate_kept`'s stats
+                  budget: int) -> str:
+    "The metrics row's note when the kept images did not fill `budget` within `--filter-factor`; '' when they did."
+    if made['filled']: return ''
+    return (f"--filter {cfg.judge} kept {made['kept']} of the {made['made']} images made: the budget of {budget} "
+            f"was not filled within --filter-factor {cfg.filter_factor}")

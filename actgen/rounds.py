@@ -23,6 +23,7 @@ from .pool import PoolConfig, PoolStrategy, check_rounds_query, query_pool
 from .config import NON_NEGATIVE, POSITIVE, check_settings, from_dict, to_flat
 from .sampler import GenerationConfig
 from .galot import GalotConfig
+from .filter import FilterConfig, LabelFilter, generate_kept, kept_records, make_filter, unfilled_note
 from .classifier import ClassifierConfig, accuracy_and_ece, build_classifier, default_arch, make_optimizer, train_epoch
 from .methods import EpochContext, get_method
 from .run_dir import full_disk_guard, open_run_dir, read_run_config, resolve_device, write_metrics
@@ -56,13 +57,16 @@ class RoundsConfig(RunSettings):
     gen: GenerationConfig = field(default_factory=GenerationConfig)
     galot: GalotConfig = field(default_factory=GalotConfig)
     pool: PoolConfig = field(default_factory=PoolConfig)
+    label_filter: FilterConfig = field(default_factory=FilterConfig)
 
     def check(self):
         "Raise ActgenError for values no run can use."
         check_settings(self)
         if self.initial == 0 and not self.generates:
             raise ActgenError("--initial 0 trains round 0 on generated images only: it needs a generation --method and --gen-per-class of at least 1")
-        self.train_config(1).check()
+        if self.label_filter.judge == 'labeled' and self.initial == 0:
+            raise ActgenError("--filter labeled trains its judge on the initial labeled set: it needs --initial of at least 1")
+        self.train_config(1).check()   # the generation settings, and the filter (a method that makes no images, CLIP without weights)
         return self
 
     @property
@@ -79,7 +83,8 @@ class RoundsConfig(RunSettings):
     def train_config(self, r: int) -> TrainConfig:
         "The `TrainConfig` a generation method reads in round `r`: the same components, with round `r`'s ε."
         return TrainConfig(dataset=self.dataset, method=self.method, seed=self.seed, device=self.device,
-                           classifier=replace(self.classifier), gen=replace(self.gen), galot=replace(self.galot, eps=self.eps_at(r)))
+                           classifier=replace(self.classifier), gen=replace(self.gen), galot=replace(self.galot, eps=self.eps_at(r)),
+                           label_filter=replace(self.label_filter))
 
 # %% ../nbs/07d_rounds.ipynb #71b2406e
 def train_round(data: ImageSet, cfg: RoundsConfig, arch: str, seed: int, device, flip: bool = True,
@@ -95,16 +100,17 @@ def train_round(data: ImageSet, cfg: RoundsConfig, arch: str, seed: int, device,
         loss = train_epoch(model, opt, data.images, data.labels, e, epochs, cfg.classifier.lr, cfg.classifier.batch_size, flip=flip, generator=g)
     return model.eval(), opt, loss
 
-def generate_round(gen, cfg: RoundsConfig, r: int, model: nn.Module | None, like: ImageSet):
-    "Round `r`'s generated images (a `Generated`), `cfg.gen_per_class` per class, from the method of `cfg` guided by `model` (None: round 0 without real labels)."
+def generate_round(gen, cfg: RoundsConfig, r: int, model: nn.Module | None, like: ImageSet, filt: LabelFilter | None = None):
+    "Round `r`'s generated images (a `Generated`) from the method of `cfg` guided by `model` (None: round 0 without real labels), `cfg.gen_per_class` per class, or with `filt` until as many are kept; and what it took (`generate_kept`'s stats)."
     C = len(like.classes)
     ctx = EpochContext(epoch=r, epochs=cfg.rounds, n_images=cfg.gen_per_class * C, classes=like.classes, classifier=model and model.eval(),
                        val=like, hard=None, gen=gen, seed=cfg.seed * 1000 + r, config=cfg.train_config(r))
-    out = get_method(cfg.method_at(r)).generate(ctx)
+    out, made = generate_kept(get_method(cfg.method_at(r)), ctx, filt)
+    if out is None: return None, made
     if model is None:
         out.records = [{**{k: v for k, v in rec.items() if k != 'epoch'}, 'round': r, 'class': like.classes[int(y)]}
                        for rec, y in zip(out.records, out.labels)]
-        return out
+        return out, made
     with torch.no_grad():
         from actgen.data import conform
         p = predict_proba(model, conform(out.images, like.size, like.channels))
@@ -113,16 +119,16 @@ def generate_round(gen, cfg: RoundsConfig, r: int, model: nn.Module | None, like
     out.records = [{**{k: v for k, v in rec.items() if k != 'epoch'}, 'round': r, 'class': like.classes[int(y)],
                     'guide_agrees': bool(a), 'guide_entropy': round(float(e), 5)}
                    for rec, y, a, e in zip(out.records, out.labels, agree, ent)]
-    return out
+    return out, made
 
 def load_extra(run_dirs, like: ImageSet) -> ImageSet | None:
-    "The generated images of other runs (`--extra-data`), with their manifests' labels, conformed to `like`'s dataset."
+    "The generated images of other runs (`--extra-data`) that their filters kept, with their manifests' labels, conformed to `like`'s dataset."
     sets = []
     for d in run_dirs or []:
         gs = GeneratedSet(Path(d))
         if not Path(d).is_dir() or len(gs) == 0:
             raise ActgenError(f"--extra-data '{d}' holds no generated images (no manifest.jsonl with existing PNGs)")
-        sets.append(gs.load(like.classes, like.size, like.channels))
+        sets.append(gs.load(like.classes, like.size, like.channels, kept_records(gs.records)))   # a filtered run's kept images
     return concat(*sets) if sets else None
 
 def eval_set(cfg: RoundsConfig) -> ImageSet:
@@ -178,23 +184,33 @@ def _run_rounds(cfg, run_dir, progress, resume):
     lock = open_run_dir(run_dir, resume, dict(kind='rounds', config=to_flat(cfg), arch=arch, flip=flip, actgen_version=actgen.__version__,
                         generator=cfg.generator_source if gen is not None else None, classes=full.classes,
                         sizes=dict(train=len(full), initial=len(initial), test=len(test), extra=len(extra) if extra else 0)))
-    try: return _rounds(cfg, run_dir, full, test, initial, extra, gen, arch, flip, device, progress)
+    try:
+        filt = _round_filter(cfg, gen, full, initial, arch, flip, device, run_dir)
+        return _rounds(cfg, run_dir, full, test, initial, extra, gen, arch, flip, device, progress, filt)
     finally: lock.close()
 
-def _query_and_generate(cfg, r, model, full, labeled, gen, gset):
-    "Round `r`'s pool query (none in round 0) and generated images (in round 0 only without real labels), with their seconds."
-    t_query = t_gen = 0.0; new, out = torch.zeros(0, dtype=torch.long), None
+def _round_filter(cfg, gen, full, initial, arch, flip, device, run_dir) -> LabelFilter | None:
+    "The run's --filter, made once (None without one, or when no round generates); the labeled judge is trained on the initial labeled set and kept in RUN/judge.pt, which a resume reads back."
+    if gen is None or cfg.label_filter.judge == 'none': return None
+    c = cfg.classifier
+    return make_filter(cfg.label_filter, gen, full.classes, cfg.gen.template, full.subset(initial), device, cfg.seed,
+                       dict(arch=arch, epochs=c.epochs_for(len(initial)), lr=c.lr, batch_size=c.batch_size, flip=flip), run_dir)
+
+def _query_and_generate(cfg, r, model, full, labeled, gen, gset, filt):
+    "Round `r`'s pool query (none in round 0) and generated images (in round 0 only without real labels) judged by `filt`: the queried indices, the records written, a note on the budget, the seconds."
+    t_query = t_gen = 0.0; new, recs, note = torch.zeros(0, dtype=torch.long), [], ''
     lab = torch.cat(labeled)
     if r > 0:
         t0 = time.time(); mask = torch.ones(len(full), dtype=torch.bool); mask[lab] = False
         new = query_pool(cfg.query, model, full.images, mask.nonzero()[:, 0], lab, cfg.query_size, cfg.seed * 1000 + r, cfg.pool_size, cfg.pool)
         t_query = time.time() - t0
     if gen is not None and (r > 0 or cfg.initial == 0):
-        t0 = time.time(); out = generate_round(gen, cfg, r, model if r > 0 else None, full.subset(lab))
-        gset.add(out.images, out.labels, out.records); t_gen = time.time() - t0
-    return new, out, t_query, t_gen
+        t0 = time.time(); out, made = generate_round(gen, cfg, r, model if r > 0 else None, full.subset(lab), filt)
+        if out is not None: recs = gset.add(out.images, out.labels, out.records)   # every image, kept or not, with its verdict
+        note = unfilled_note(cfg.label_filter, made, cfg.gen_per_class * len(full.classes)); t_gen = time.time() - t0
+    return new, recs, note, t_query, t_gen
 
-def _rounds(cfg, run_dir, full, test, initial, extra, gen, arch, flip, device, progress):
+def _rounds(cfg, run_dir, full, test, initial, extra, gen, arch, flip, device, progress, filt):
     gset = GeneratedSet(run_dir); labeled, rows, model, opt, start = [initial], [], None, None, 0
     if (ck := latest_round_checkpoint(run_dir)) is not None:
         st = load_state(ck, device, ('round', 'model', 'optimizer', 'metrics', 'labeled'),
@@ -210,25 +226,25 @@ def _rounds(cfg, run_dir, full, test, initial, extra, gen, arch, flip, device, p
                initial=start, total=cfg.rounds + 1)
     probs = None                 # the last round's test probabilities: its reliability diagram
     for r in bar:
-        new, out, t_query, t_gen = _query_and_generate(cfg, r, model, full, labeled, gen, gset)
+        new, recs, note, t_query, t_gen = _query_and_generate(cfg, r, model, full, labeled, gen, gset, filt)
         labeled = labeled + [new] if r > 0 else labeled
         real = full.subset(torch.cat(labeled))
-        parts = [real] + ([gset.load(full.classes, full.size, full.channels)] if len(gset) else []) + ([extra] if extra else [])
+        kept = kept_records(gset.records)   # a filter's rejected images stay on disk, out of training
+        parts = [real] + ([gset.load(full.classes, full.size, full.channels, kept)] if kept else []) + ([extra] if extra else [])
         data = concat(*parts)
         t0 = time.time()
         cont = cfg.retrain == 'continue' and model is not None
         model, opt, loss = train_round(data, cfg, arch, cfg.seed * 1000 + r, device, flip, model if cont else None, opt if cont else None)
         t_train = time.time() - t0
         acc, ece, probs = accuracy_and_ece(model, test)
-        recs = out.records if out is not None else []
         def mean(k):   # over the round's images that have `k` (None if none has it: the random control has no scores)
             v = [x[k] for x in recs if x.get(k) is not None]
             return round(sum(v) / len(v), 5) if v else None
-        rows.append(dict(round=r, n_labeled=len(real), n_queried=len(new), n_generated=len(recs), n_generated_total=len(gset),
-                         n_extra=len(extra) if extra else 0, n_train=len(data), train_loss=round(loss, 5),
+        rows.append(dict(round=r, n_labeled=len(real), n_queried=len(new), n_generated=len(recs), n_kept=len(kept_records(recs)),
+                         n_generated_total=len(gset), n_extra=len(extra) if extra else 0, n_train=len(data), train_loss=round(loss, 5),
                          test_acc=round(acc, 5), test_ece=round(ece, 5), galot_score_start=mean('score_start'), galot_score_end=mean('score_end'),
                          delta_norm=mean('delta_norm'), gen_agree=mean('guide_agrees'), gen_entropy=mean('guide_entropy'),
-                         seconds_query=round(t_query, 2), seconds_generate=round(t_gen, 2), seconds_train=round(t_train, 2)))
+                         seconds_query=round(t_query, 2), seconds_generate=round(t_gen, 2), seconds_train=round(t_train, 2), note=note))
         board.log(r, rows[-1], [x for x in gset.records if x.get('round') == r])   # before the checkpoint (06h_tensorboard)
         _save_round(run_dir, r, model, opt, rows, labeled, full, gset.records)
         bar.set_postfix(test=f"{rows[-1]['test_acc']:.3f}", labeled=len(real), gen=len(gset))

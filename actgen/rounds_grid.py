@@ -20,6 +20,7 @@ from .classifier import accuracy, build_classifier, is_timm
 from .run_dir import resolve_device
 from .report import mean_std
 from .batch import generated_stats
+from .filter import kept_records
 from .rounds import RoundsConfig, eval_set, latest_round_checkpoint, resume_rounds, run_rounds, train_round
 
 # %% auto #0
@@ -30,7 +31,7 @@ def transfer_table(run_dirs: list,
                    archs=('small-cnn', 'vgg-small', 'mobilenet-small', 'resnet18'),  # also timm:NAME, e.g. timm:resnet18, timm:mobilenetv3_small_050, timm:efficientnet_b0
                    epochs: int | None = None, device: str = 'auto', progress: bool = False,
                    pretrained: bool = False) -> list[dict]:   # start the timm:NAME architectures from timm's pretrained weights (local cache)
-    "Per architecture: test accuracy trained on each run's final labeled set without and with its generated images."
+    "Per architecture: test accuracy trained on each run's final labeled set without and with its generated images (those its filter kept, as the run trained)."
     res = {a: ([], []) for a in archs}
     for rd in map(Path, run_dirs):
         c = read_json(rd/'config.json'); saved = with_legacy_flip(c['config'])   # flipped as it ran
@@ -39,7 +40,7 @@ def transfer_table(run_dirs: list,
         lab = read_json(rd/'labeled.json'); real = full.subset([pos[i] for i in lab['initial'] + sum(lab['rounds'], [])])
         gs = GeneratedSet(rd)
         if len(gs) == 0: raise ActgenError(f"'{rd}' holds no generated images to transfer")
-        both = concat(real, gs.load(full.classes, full.size, full.channels))
+        both = concat(real, gs.load(full.classes, full.size, full.channels, kept_records(gs.records)))
         dev, flip = resolve_device(cfg.device if device == 'auto' else device), cfg.flips()
         for a in archs:
             for k, data in enumerate((real, both)):
