@@ -22,7 +22,7 @@ from .generator import check_model_classes, load_generator, recommended_guidance
 from .sampler import GenerationConfig
 from .guidance import ActGenConfig
 from .galot import GalotConfig
-from .filter import FilterConfig, check_filter, generate_kept, make_filter
+from .filter import FilterConfig, check_filter, generate_kept, kept_records, make_filter, unfilled_note
 from .acquire import get_acquisition, predict_proba, select_hard_samples
 from .distributed import (Shard, barrier, broadcast_object, gather_objects, init_distributed, on_main, rank_device,
                                 sync_buffers, wrap_model)
@@ -187,7 +187,7 @@ def _train_phase(run: Run, net, epoch: int) -> tuple[ImageSet, float, float]:
     cfg, c = run.cfg, run.cfg.classifier
     merge = cfg.merge_val and cfg.val_frac > 0 and epoch >= run.gen_epochs and run.gen_epochs > 0
     real = concat(run.train, run.val) if merge else run.train
-    kept = [r for r in run.gset.records if r.get('kept', True)]   # a filter's rejected images stay on disk, out of training
+    kept = kept_records(run.gset.records)   # a filter's rejected images stay on disk, out of training
     fake = run.gset.load(run.full.classes, run.full.size, run.full.channels, kept) if kept else None
     data = concat(real, fake) if fake is not None else real
     t0 = time.time()
@@ -216,19 +216,17 @@ def _generate_phase(run: Run, epoch: int, hard) -> tuple[int, int, float, str]:
     "In the generation epochs: the method's K new images (judged by --filter until K are kept), gathered from all ranks and written by rank 0; the images written, those kept, the seconds, a note."
     cfg = run.cfg
     if not (epoch < run.gen_epochs and cfg.images_per_epoch > 0 and run.method.adds_images): return 0, 0, 0.0, ''
-    t0, n_new, n_kept, note = time.time(), 0, 0, ''
+    t0, n_new, n_kept, notes = time.time(), 0, 0, []
     ctx = EpochContext(epoch, cfg.classifier.epochs, cfg.images_per_epoch, run.full.classes, run.model.eval(), run.val, hard,
                        run.gen, seed=cfg.seed * 1000 + epoch, config=cfg, run_dir=run.run_dir, shard=run.shard, train=run.train)
     out, made = generate_kept(run.method, ctx, _label_filter(run), lambda g: merge_generated(gather_objects(g, run.shard)))
     if out is not None and run.shard.is_main:
         recs = run.gset.add(out.images, out.labels, [dict(r, **{'class': run.full.classes[int(y)]}) for r, y in zip(out.records, out.labels)])
-        n_new, n_kept = len(recs), sum(r.get('kept', True) for r in recs)
-        if len(recs) < len(out.images): note = f'{len(out.images) - len(recs)} non-finite images dropped'
-    if out is None and len(hard) == 0: note = 'no hard samples: nothing generated'
-    elif not made['filled']:
-        note = (f"--filter {cfg.label_filter.judge} kept {made['kept']} of the {made['made']} images made: the budget of {cfg.images_per_epoch} "
-                f"was not filled within --filter-factor {cfg.label_filter.filter_factor}")
-    return n_new, n_kept, time.time() - t0, note
+        n_new, n_kept = len(recs), len(kept_records(recs))
+        if len(recs) < len(out.images): notes.append(f'{len(out.images) - len(recs)} non-finite images dropped')
+    if out is None and len(hard) == 0: notes.append('no hard samples: nothing generated')
+    else: notes.append(unfilled_note(cfg.label_filter, made, cfg.images_per_epoch))
+    return n_new, n_kept, time.time() - t0, '; '.join(n for n in notes if n)
 
 def _record_phase(run: Run, rows: list[dict], epoch: int) -> list[dict]:
     "Rank 0's row on every rank; rank 0 writes the metrics, the checkpoint and the memory bank."
