@@ -59,6 +59,7 @@ class RunSettings(DataSettings):
 class TrainConfig(RunSettings):
     "A run of Algorithm 1: the data, the budget, and the components' settings (nested)."
     labeled: int = field(default=1000, metadata=POSITIVE)                 # size of the class-balanced labeled subset the classifier sees
+    test_size: int | None = field(default=None, metadata=POSITIVE)        # evaluate on a class-balanced subset of this many test images, the same for every seed (default: the whole test split)
     val_frac: float = field(default=0.1, metadata=limits(0, 1, '[)'))               # share of the labeled subset held out to find hard samples (0: none, the labeled images are also the val split, as in few-shot)
     method: str = 'random'              # generation method (a name of METHODS; see --help)
     images_per_epoch: int = field(default=64, metadata=NON_NEGATIVE)          # images generated per epoch (the budget K)
@@ -142,6 +143,7 @@ def _load(cfg: TrainConfig) -> Run:
         raise ActgenError(f"--batch-size {cfg.classifier.batch_size} is smaller than the {shard.world} processes")
     method = get_method(cfg.method)
     full = load_dataset(cfg.dataset, 'train'); test = load_dataset(cfg.dataset, 'test')
+    if cfg.test_size is not None and cfg.test_size < len(test): test = balanced_subset(test, cfg.test_size, seed=0)   # evaluation's cost
     labeled = balanced_subset(full, cfg.labeled, seed=cfg.seed)
     train, val = (labeled, labeled) if cfg.val_frac == 0 else train_val_split(labeled, cfg.val_frac, seed=cfg.seed)
     gen = None
