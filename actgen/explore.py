@@ -17,8 +17,8 @@ from .config import to_flat
 from .data import DATASETS
 from .generator import embedded_models, recommended_guidance_scale
 from .acquire import ACQUISITIONS
-from .explore_session import GUIDE_SOURCES, MODES, ExploreParams, ExploreResult, ExploreSession
-from .explore_session import guide_options, make_session, result_summary, run_generation
+from .explore_session import GUIDE_SOURCES, MODES, ExploreParams, ExploreSession, guide_options, make_session
+from .explore_batch import ExploreResult, result_summary, run_generation
 from .explore_render import encode_image, render_grid, render_guide, render_preview
 
 # %% auto #0
