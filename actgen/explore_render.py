@@ -14,8 +14,8 @@ from PIL import Image, ImageDraw, ImageFont
 from .core import to_uint8
 
 # %% auto #0
-__all__ = ['GREEN', 'RED', 'as_rgb', 'upscale', 'tile', 'captioned', 'render_grid', 'mask_overlay', 'render_guide',
-           'render_preview', 'encode_image']
+__all__ = ['GREEN', 'RED', 'as_rgb', 'upscale', 'tile', 'captioned', 'render_grid', 'verdict_lines', 'mask_overlay',
+           'render_guide', 'render_preview', 'encode_image']
 
 # %% ../nbs/12b_explore_render.ipynb #eb702674
 def as_rgb(images: torch.Tensor) -> np.ndarray:
@@ -55,13 +55,22 @@ def render_grid(images: torch.Tensor,   # float `(N,C,H,W)` in [0,1]
                 probs: torch.Tensor,    # the classifier's probabilities `(N, n_classes)`
                 classes: list[str],
                 label: int,             # the class the images were generated as
-                scale: int = 4, ncols: int = 4) -> np.ndarray:
-    "The batch with, under each image, the classifier's prediction and confidence; red border: misclassified."
+                scale: int = 4, ncols: int = 4,
+                strengths: list[float] | None = None,  # img2img modes: each image's strength
+                verdicts: list[dict] | None = None     # a label filter's, one per image (`LabelFilter.verdicts`)
+               ) -> np.ndarray:
+    "The batch with, under each image, the classifier's prediction and confidence (red border: misclassified), its strength and the judge's verdict."
     cells = []
-    for im, pr in zip(as_rgb(images), probs):
+    for n, (im, pr) in enumerate(zip(as_rgb(images), probs)):
         k = int(pr.argmax()); ok = k == label
-        cells.append(captioned(upscale(im, scale), [f'{classes[k]} {pr[k].item():.0%}'], GREEN if ok else RED, GREEN if ok else RED))
+        lines = [f'{classes[k]} {pr[k].item():.0%}'] + ([f'strength {strengths[n]:g}'] if strengths else [])
+        lines += verdict_lines(verdicts[n], classes) if verdicts else []
+        cells.append(captioned(upscale(im, scale), lines, GREEN if ok else RED, GREEN if ok else RED))
     return tile(cells, ncols)
+
+def verdict_lines(v: dict, classes: list[str]) -> list[str]:
+    "A label filter's verdict on one image as two caption lines: kept or rejected with the judge's score of the prompted class; the judge and its class."
+    return [f"{'kept' if v['kept'] else 'rejected'} {v['judge_score']:.2f}", f"{v['judge']}: {classes[v['judge_class']]}"]
 
 def mask_overlay(image: torch.Tensor,   # float `(C,H,W)` in [0,1]
                  mask: torch.Tensor,    # `(h,w)` in [0,1], any resolution

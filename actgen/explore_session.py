@@ -6,32 +6,33 @@
 from __future__ import annotations
 import copy, threading, time
 from contextlib import contextmanager
-from functools import partial
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal, get_args
 
 import torch
 
 from .core import ActgenError, default_device, read_json
-from .config import Settings
-from .data import balanced_subset, conform, dataset_classes, dataset_flip, load_dataset, make_prompt, train_val_split
-from .generator import check_model_classes, load_generator, recommended_guidance_scale
-from .sampler import GenerationConfig, SamplerCallback, sample
+from .config import Settings, check_settings
+from .data import balanced_subset, dataset_classes, dataset_flip, load_dataset, train_val_split
+from .generator import check_model_classes, load_generator
+from .sampler import GenerationConfig, SamplerCallback
 from .attention import AttentionMask, class_token_indices
-from .guidance import ActGenConfig, MemoryBank, actgen_callbacks, image_guidance_weight
+from .guidance import ActGenConfig, MemoryBank, actgen_callbacks
 from .acquire import get_acquisition, predict_proba, select_hard_samples
 from .galot import GalotConfig, ascent_unet_calls, optimize_embedding
 from .classifier import build_classifier, fit_classifier
+from .inversion import InversionConfig
+from .methods import DAFusionConfig
+from .filter import FilterConfig
 
 # %% auto #0
 __all__ = ['ExploreMode', 'GuideSource', 'MODES', 'GUIDE_SOURCES', 'ExploreParams', 'ExploreSession', 'load_run_classifier',
            'make_session', 'guide_options', 'resolve_guide', 'guidance_callbacks', 'StopOnFlag', 'StepReporter',
-           'MaskRecorder', 'GenerationStopped', 'unet_calls', 'galot_embedding', 'ExploreResult', 'run_generation',
-           'result_summary']
+           'MaskRecorder', 'GenerationStopped', 'unet_calls', 'galot_embedding']
 
 # %% ../nbs/12_explore_session.ipynb #b35e2640
-ExploreMode = Literal['text', 'actgen', 'galot']
+ExploreMode = Literal['text', 'actgen', 'galot', 'real-guidance', 'da-fusion']
 GuideSource = Literal['hard', 'val']
 MODES, GUIDE_SOURCES = get_args(ExploreMode), get_args(GuideSource)
 
@@ -41,12 +42,14 @@ class ExploreParams(Settings):
     class_idx: int = 0                  # the class drawn: prompt and label
     guide_source: GuideSource = 'hard'  # hard: the classifier's hard val samples of the class; val: any val image of it
     guide: int | None = None            # index into the session's val split; None: the first candidate of `guide_source`
-    mode: ExploreMode = 'actgen'        # text, actgen or galot
+    mode: ExploreMode = 'actgen'        # text, actgen, galot, real-guidance or da-fusion (img2img from the guide; da-fusion with the class's learned token)
     use_mask: bool = True               # attentive image guidance: only where the class-token attention mask is
     seed: int = 0                       # image k of the batch uses seed + k
     gen: GenerationConfig = field(default_factory=lambda: GenerationConfig(steps=20, batch_size=8))
     actgen: ActGenConfig = field(default_factory=lambda: ActGenConfig(grad_steps=5))
     galot: GalotConfig = field(default_factory=lambda: GalotConfig(iters=2, samples=4))
+    dafusion: DAFusionConfig = field(default_factory=lambda: DAFusionConfig(inversion=InversionConfig(steps=30)))
+    label_filter: FilterConfig = field(default_factory=FilterConfig)
 
     def check(self, n_classes: int | None = None) -> ExploreParams:
         "Raise `ActgenError` for settings no generation can use."
@@ -61,12 +64,13 @@ class ExploreParams(Settings):
             raise ActgenError('λ, ρ, ν, gradient steps, ε and GALOT iterations must not be negative')
         get_acquisition(q.acquisition)
         if '{}' not in g.template: raise ActgenError("the prompt template needs a {} where the class name goes")
+        for c in (g, self.dafusion, self.label_filter): check_settings(c)   # as each setting declares it: img2img strength, inversion, judge
         return self
 
 # %% ../nbs/12_explore_session.ipynb #695f5e60
 @dataclass(eq=False)
 class ExploreSession:
-    "The generator, the current classifier, its held-out split and hard samples, and a memory bank across clicks."
+    "The generator, the current classifier, its held-out split and hard samples, a memory bank across clicks, and what is learned once on the labeled images."
     dataset: str
     gen: object                      # a `Generator`
     classifier: torch.nn.Module
@@ -75,6 +79,9 @@ class ExploreSession:
     hard: object = None              # `HardSamples` of `val`
     bank: object = None              # `MemoryBank` of the finished batches
     frozen: torch.nn.Module = None   # float32 copy of the classifier on the generator's device, no gradients to it
+    train: object = None             # the labeled training `ImageSet` (DA-Fusion's class tokens and the labeled judge learn on it)
+    fit: dict = field(default_factory=dict)    # `fit_classifier`'s keywords of the quick classifier: the labeled judge is trained the same way
+    cache: dict = field(default_factory=dict)  # learned once per session, by what it depends on: class tokens, judges
 
     def __post_init__(self):
         self.classifier = self.classifier.eval()
@@ -121,10 +128,10 @@ def make_session(dataset: str = 'fashion-mnist',     # a dataset name of `load_d
         check_model_classes(generator, dataset_classes(dataset))
     full = load_dataset(dataset, 'train')
     train, val = train_val_split(balanced_subset(full, labeled, seed=seed), val_frac, seed=seed)
-    if classifier is None: classifier = fit_classifier(train, epochs=epochs, batch_size=batch_size, seed=seed, device=device, progress=False,
-                                                            flip=dataset_flip(dataset))   # mirrored only where the dataset allows it
+    fit = dict(epochs=epochs, batch_size=batch_size, seed=seed, flip=dataset_flip(dataset))   # mirrored only where the dataset allows it
+    if classifier is None: classifier = fit_classifier(train, device=device, progress=False, **fit)
     gen = generator if not isinstance(generator, str) else load_generator(generator, device=device)
-    return ExploreSession(dataset, gen, classifier.to(device), val)
+    return ExploreSession(dataset, gen, classifier.to(device), val, train=train, fit=fit)
 
 # %% ../nbs/12_explore_session.ipynb #ca92fefa
 def guide_options(session: ExploreSession, class_idx: int, source: str = 'hard', limit: int = 100) -> list[tuple[str, int]]:
@@ -147,10 +154,11 @@ def resolve_guide(session: ExploreSession, p: ExploreParams) -> int | None:
     return opts[0][1] if opts else None
 
 # %% ../nbs/12_explore_session.ipynb #e82e971f
-def guidance_callbacks(session: ExploreSession, p: ExploreParams, prompts: list[str], guide: torch.Tensor | None) -> list:
+def guidance_callbacks(session: ExploreSession, p: ExploreParams, prompts: list[str], guide: torch.Tensor | None,
+                       word: str | None = None) -> list:   # the class's word in the prompts: its name, or its learned token (da-fusion)
     "The sampler callbacks of `p` for a batch of `prompts`; `guide` is the float `(C,H,W)` guide image (actgen mode)."
     gen, cls, a = session.gen, session.classes[p.class_idx], p.actgen
-    idx = [class_token_indices(gen.tokenizer, pr, cls) for pr in prompts]
+    idx = [class_token_indices(gen.tokenizer, pr, word or cls) for pr in prompts]
     if p.mode != 'actgen': return [AttentionMask(idx, threshold=a.mask_threshold).bind(gen.unet)]
     if guide is None: raise ActgenError(f"no guide image for class {cls!r}: pick one from 'any val image'")
     guided = a.grad_steps > 0
@@ -222,76 +230,3 @@ def galot_embedding(session: ExploreSession, p: ExploreParams, prompt: str,
                                   class_name=session.classes[p.class_idx], flow=q.flow, steps=g.steps,
                                   guidance_scale=g.guidance_scale, size=session.val.size, channels=session.val.channels,
                                   seed=p.seed, decode=g.clf_decode, scheduler=g.scheduler, resample_every=q.resample_every)
-
-# %% ../nbs/12_explore_session.ipynb #93fe64a7
-@dataclass
-class ExploreResult:
-    images: torch.Tensor            # float `(B, C, H, W)` in [0,1] (empty when stopped before the first step)
-    probs: torch.Tensor             # the classifier's probabilities `(B, n_classes)`
-    label: int                      # the prompt's class
-    classes: list[str]
-    guide: torch.Tensor | None      # float `(C, H, W)` guide image
-    guide_idx: int | None           # its index in the held-out split
-    mask: torch.Tensor | None       # `(h, w)` batch-mean attention mask in [0,1]
-    steps_done: int
-    n_steps: int
-    stopped: bool
-    seconds: float
-    params: ExploreParams
-    scores: list | None = None      # GALOT: mean acquisition before each ascent step and after the last
-
-    @property
-    def preds(self) -> torch.Tensor: return self.probs.argmax(1) if len(self.probs) else torch.empty(0, dtype=torch.long)
-    @property
-    def confidence(self) -> torch.Tensor: return self.probs.max(1).values if len(self.probs) else torch.empty(0)
-    @property
-    def n_wrong(self) -> int: return int((self.preds != self.label).sum())
-
-def _result(session, p, guide, gi, t0, images=None, latents=None, done=0, stopped=True, mask=None, scores=None) -> ExploreResult:
-    "The batch classified; a finished one goes into the memory bank."
-    gen, val = session.gen, session.val
-    images = images if images is not None else torch.empty(0, gen.image_channels, gen.image_size, gen.image_size)
-    probs = predict_proba(session.classifier, conform(images, val.size, val.channels)) if len(images) else torch.empty(0, len(session.classes))
-    if not stopped and latents is not None: session.bank.add(latents, [p.class_idx] * len(latents))
-    return ExploreResult(images.cpu(), probs, p.class_idx, session.classes, guide, gi, mask, done, p.gen.steps, stopped,
-                         time.time() - t0, p, scores)
-
-def run_generation(session: ExploreSession, p: ExploreParams,
-                   stop: threading.Event | None = None,  # set it to stop after the current step
-                   on_step=None,                         # on_step(done, total, phase)
-                   on_preview=None,                      # on_preview(float images) of the current clean prediction
-                   preview_interval: float = 0.25) -> ExploreResult:
-    "Generate one batch with the settings `p` and classify it."
-    p.check(len(session.classes)); t0 = time.time()
-    gen, stop = session.gen, stop or threading.Event()
-    if p.gen.guidance_scale is None:   # the model's recommended scale, which the result records
-        p = replace(p, gen=replace(p.gen, guidance_scale=recommended_guidance_scale(gen.name)))
-    g = p.gen
-    prompt = make_prompt(session.classes[p.class_idx], g.template)
-    prompts, seeds = [prompt] * g.batch_size, [p.seed + k for k in range(g.batch_size)]
-    gi = resolve_guide(session, p)
-    guide = None if gi is None else session.val.images[gi].float() / 255
-    with torch.no_grad(): unc = gen.encode_prompts(['']); cond = gen.encode_prompts(prompts)
-    cbs, scores = guidance_callbacks(session, p, prompts, guide), None
-    if p.mode == 'galot' and p.galot.iters > 0:
-        try: res = galot_embedding(session, p, prompt, stop, on_step)
-        except GenerationStopped: return _result(session, p, guide, gi, t0)
-        cond, scores = res.cond.expand(g.batch_size, -1, -1), res.scores
-    weight = (lambda i: image_guidance_weight(i, p.actgen.image_strength).item()) if p.mode == 'actgen' else (lambda i: 1.0)
-    rec = MaskRecorder(weight)
-    rep = StepReporter((lambda d, n: on_step(d, n, 'sampling')) if on_step else None, on_preview, preview_interval)
-    r = sample(gen, cond, unc, g.steps, g.guidance_scale, seeds=seeds, callbacks=[StopOnFlag(stop), *cbs, rec, rep],
-               scheduler=g.scheduler)
-    finish = partial(_result, session, p, guide, gi, t0, mask=rec.mask, scores=scores)
-    if rep.done == g.steps: return finish(r.images, r.latents, rep.done, stopped=False)
-    if r.state.pred_x0 is None: return finish()
-    with torch.no_grad(): return finish(gen.decode_latents(r.state.pred_x0), None, rep.done)
-
-def result_summary(r: ExploreResult) -> str:
-    "One line about a finished (or stopped) batch."
-    cls = r.classes[r.label]
-    if not len(r.images): return f'stopped before the first step ({r.seconds:.1f} s)'
-    s = (f'{len(r.images)} × {cls} in {r.seconds:.1f} s ({r.steps_done}/{r.n_steps} steps{", stopped" if r.stopped else ""}): '
-         f'the classifier gets {r.n_wrong} of {len(r.images)} wrong')
-    if r.scores: s += f'; GALOT {r.params.galot.acquisition} {r.scores[0]:.3f} → {r.scores[-1]:.3f}'
-    return s
