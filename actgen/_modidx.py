@@ -782,7 +782,6 @@ d = { 'settings': {'branch': 'main', 'doc_baseurl': '/', 'doc_host': '', 'git_ur
                                'actgen.rounds._rounds': ('rounds.html#_rounds', 'actgen/rounds.py'),
                                'actgen.rounds._run_rounds': ('rounds.html#_run_rounds', 'actgen/rounds.py'),
                                'actgen.rounds._save_round': ('rounds.html#_save_round', 'actgen/rounds.py'),
-                               'actgen.rounds.eval_set': ('rounds.html#eval_set', 'actgen/rounds.py'),
                                'actgen.rounds.generate_round': ('rounds.html#generate_round', 'actgen/rounds.py'),
                                'actgen.rounds.initial_indices': ('rounds.html#initial_indices', 'actgen/rounds.py'),
                                'actgen.rounds.latest_round_checkpoint': ('rounds.html#latest_round_checkpoint', 'actgen/rounds.py'),
@@ -886,5 +885,6 @@ d = { 'settings': {'branch': 'main', 'doc_baseurl': '/', 'doc_host': '', 'git_ur
                               'actgen.train._restore': ('train.html#_restore', 'actgen/train.py'),
                               'actgen.train._run': ('train.html#_run', 'actgen/train.py'),
                               'actgen.train._train_phase': ('train.html#_train_phase', 'actgen/train.py'),
+                              'actgen.train.eval_set': ('train.html#eval_set', 'actgen/train.py'),
                               'actgen.train.resume_experiment': ('train.html#resume_experiment', 'actgen/train.py'),
                               'actgen.train.run_experiment': ('train.html#run_experiment', 'actgen/train.py')}}}

@@ -28,12 +28,12 @@ from .classifier import ClassifierConfig, accuracy_and_ece, build_classifier, de
 from .methods import EpochContext, get_method
 from .run_dir import full_disk_guard, open_run_dir, read_run_config, resolve_device, write_metrics
 from .report import plot_rounds, save_reliability
-from .train import RunSettings, TrainConfig
+from .train import RunSettings, TrainConfig, eval_set
 from .tboard import RunBoard
 
 # %% auto #0
-__all__ = ['RoundsMethod', 'GEN_METHODS', 'RoundsConfig', 'train_round', 'generate_round', 'load_extra', 'eval_set',
-           'initial_indices', 'latest_round_checkpoint', 'resume_rounds', 'run_rounds']
+__all__ = ['RoundsMethod', 'GEN_METHODS', 'RoundsConfig', 'train_round', 'generate_round', 'load_extra', 'initial_indices',
+           'latest_round_checkpoint', 'resume_rounds', 'run_rounds']
 
 # %% ../nbs/07d_rounds.ipynb #0a3c1105
 RoundsMethod = Literal['real', 'random', 'galot', 'galot-random']
@@ -51,7 +51,6 @@ class RoundsConfig(RunSettings):
     gen_per_class: int = field(default=10, metadata=NON_NEGATIVE)              # M: images generated per class per round
     retrain: Literal['scratch', 'continue'] = 'scratch'  # scratch (a new classifier each round, as GALOT) or continue
     extra_data: list | None = field(default=None, metadata=dict(metavar='RUN_DIR'))  # a run directory whose generated images (with their manifest labels) join training; repeat for several
-    test_size: int | None = field(default=None, metadata=POSITIVE)         # evaluate on a class-balanced subset of the test split of this size (default: all of it)
     galot_eps_schedule: Literal['constant', 'linear'] = 'constant'  # GALOT epsilon over rounds: constant, or linear (eps * round / rounds)
     classifier: ClassifierConfig = field(default_factory=lambda: ClassifierConfig(batch_size=64))
     gen: GenerationConfig = field(default_factory=GenerationConfig)
@@ -131,10 +130,6 @@ def load_extra(run_dirs, like: ImageSet) -> ImageSet | None:
         sets.append(gs.load(like.classes, like.size, like.channels, kept_records(gs.records)))   # a filtered run's kept images
     return concat(*sets) if sets else None
 
-def eval_set(cfg: RoundsConfig) -> ImageSet:
-    "The test split, or a fixed class-balanced subset of it (`test_size`), the same for every run."
-    test = load_dataset(cfg.dataset, 'test')
-    return balanced_subset(test, cfg.test_size, seed=0) if cfg.test_size and cfg.test_size < len(test) else test
 
 def initial_indices(full: ImageSet, n: int, seed: int) -> torch.Tensor:
     "Indices into `full` of the class-balanced initial labeled set (none for `n` 0)."

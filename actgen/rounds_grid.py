@@ -21,7 +21,8 @@ from .run_dir import resolve_device
 from .report import mean_std
 from .batch import generated_stats
 from .filter import kept_records
-from .rounds import RoundsConfig, eval_set, latest_round_checkpoint, resume_rounds, run_rounds, train_round
+from .train import eval_set
+from .rounds import RoundsConfig, latest_round_checkpoint, resume_rounds, run_rounds, train_round
 
 # %% auto #0
 __all__ = ['transfer_table', 'run_rounds_grid', 'rounds_generated_stats']

@@ -35,7 +35,7 @@ from .report import plot_accuracy, save_reliability
 from .tboard import RunBoard
 
 # %% auto #0
-__all__ = ['RunSettings', 'TrainConfig', 'resume_experiment', 'run_experiment', 'Run']
+__all__ = ['RunSettings', 'TrainConfig', 'eval_set', 'resume_experiment', 'run_experiment', 'Run']
 
 # %% ../nbs/07_train.ipynb #566f3743
 @dataclass
@@ -43,6 +43,7 @@ class RunSettings(DataSettings):
     "What every kind of run has: its data (the dataset and its flips, `01_data`), its seed and its device (the epochs of Algorithm 1 and GALOT's rounds extend it)."
     seed: int = 0                       # random seed of the run
     device: str = 'auto'                # cpu, cuda, cuda:N, or auto
+    test_size: int | None = field(default=None, metadata=POSITIVE)        # evaluate on a class-balanced subset of this many test images, the same for every run (default: the whole test split)
     tensorboard: bool = True            # also write TensorBoard events into RUN/tensorboard (metrics, generated images, settings)
 
     @property
@@ -59,7 +60,6 @@ class RunSettings(DataSettings):
 class TrainConfig(RunSettings):
     "A run of Algorithm 1: the data, the budget, and the components' settings (nested)."
     labeled: int = field(default=1000, metadata=POSITIVE)                 # size of the class-balanced labeled subset the classifier sees
-    test_size: int | None = field(default=None, metadata=POSITIVE)        # evaluate on a class-balanced subset of this many test images, the same for every seed (default: the whole test split)
     val_frac: float = field(default=0.1, metadata=limits(0, 1, '[)'))               # share of the labeled subset held out to find hard samples (0: none, the labeled images are also the val split, as in few-shot)
     method: str = 'random'              # generation method (a name of METHODS; see --help)
     images_per_epoch: int = field(default=64, metadata=NON_NEGATIVE)          # images generated per epoch (the budget K)
@@ -93,6 +93,11 @@ class TrainConfig(RunSettings):
         epochs = cfg.classifier.epochs_for(int(self.labeled * (1 - self.val_frac)))
         return replace(cfg, classifier=replace(cfg.classifier, epochs=epochs))
 
+
+def eval_set(cfg: RunSettings) -> ImageSet:
+    "The test split, or a fixed class-balanced subset of it (`--test-size`: evaluation's cost), the same for every run and seed."
+    test = load_dataset(cfg.dataset, 'test')
+    return balanced_subset(test, cfg.test_size, seed=0) if cfg.test_size is not None and cfg.test_size < len(test) else test
 
 # %% ../nbs/07_train.ipynb #0db90af0
 def resume_experiment(run_dir: str | Path, progress: bool = True) -> list[dict]:
@@ -142,8 +147,7 @@ def _load(cfg: TrainConfig) -> Run:
     if cfg.classifier.batch_size < shard.world:
         raise ActgenError(f"--batch-size {cfg.classifier.batch_size} is smaller than the {shard.world} processes")
     method = get_method(cfg.method)
-    full = load_dataset(cfg.dataset, 'train'); test = load_dataset(cfg.dataset, 'test')
-    if cfg.test_size is not None and cfg.test_size < len(test): test = balanced_subset(test, cfg.test_size, seed=0)   # evaluation's cost
+    full = load_dataset(cfg.dataset, 'train'); test = eval_set(cfg)
     labeled = balanced_subset(full, cfg.labeled, seed=cfg.seed)
     train, val = (labeled, labeled) if cfg.val_frac == 0 else train_val_split(labeled, cfg.val_frac, seed=cfg.seed)
     gen = None
