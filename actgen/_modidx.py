@@ -719,6 +719,7 @@ d = { 'settings': {'branch': 'main', 'doc_baseurl': '/', 'doc_host': '', 'git_ur
                                 'actgen.methods.RealRepeated.generate': ('methods.html#realrepeated.generate', 'actgen/methods.py'),
                                 'actgen.methods.WeightedCE': ('methods.html#weightedce', 'actgen/methods.py'),
                                 'actgen.methods.check_scheduler': ('methods.html#check_scheduler', 'actgen/methods.py'),
+                                'actgen.methods.draw_strengths': ('methods.html#draw_strengths', 'actgen/methods.py'),
                                 'actgen.methods.draw_training_images': ('methods.html#draw_training_images', 'actgen/methods.py'),
                                 'actgen.methods.get_method': ('methods.html#get_method', 'actgen/methods.py'),
                                 'actgen.methods.merge_generated': ('methods.html#merge_generated', 'actgen/methods.py'),

@@ -17,6 +17,7 @@ from .guidance import image_guidance_weight
 from .acquire import predict_proba
 from .classifier import fit_classifier
 from .inversion import ClassTokens, InversionConfig, apply_class_tokens, learn_class_tokens
+from .methods import draw_strengths
 from .filter import ClassifierJudge, LabelFilter, make_filter
 from .explore_session import (ExploreParams, ExploreSession, GenerationStopped, MaskRecorder, StepReporter, StopOnFlag,
                                     galot_embedding, guidance_callbacks, make_session, resolve_guide, unet_calls)
@@ -32,8 +33,7 @@ def img2img_strengths(p: ExploreParams) -> list[float] | None:
     "Each image's img2img strength: `gen.strength` (real-guidance), one of `dafusion.levels` drawn with the seed (da-fusion); None: the mode starts from noise."
     if p.mode == 'real-guidance': return [p.gen.strength] * p.gen.batch_size
     if p.mode != 'da-fusion': return None
-    levels, rng = p.dafusion.levels, torch.Generator().manual_seed(p.seed * 100_003 - 1)   # a stream of its own: the images' seeds are seed + k
-    return [levels[k] for k in torch.randint(len(levels), (p.gen.batch_size,), generator=rng).tolist()]
+    return draw_strengths(p.dafusion.levels, p.gen.batch_size, p.seed)   # as the da-fusion method draws them
 
 # %% ../nbs/12a_explore_batch.ipynb #06f5c414
 def inversion_unet_calls(data, cfg: InversionConfig) -> int:

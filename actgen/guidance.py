@@ -40,7 +40,7 @@ class ActGenConfig:
     grad_steps: int = field(default=10, metadata=NON_NEGATIVE)                # sampling steps with gradient guidance (the first ones)
     grad_update: GradUpdate = 'next'    # next (eq. 11, the official code): a guided step's own UNet pass gives the gradient, and the moved embedding is the next step's; same: one more pass per guided step, and the moved embedding is used at once
     bank_cap: int = field(default=4096, metadata=POSITIVE)                # memory-bank latents kept per class
-    fewshot_u: float | None = field(default=None, metadata=limits(0))     # fewshot-ig: centre u of the confidence-to-strength map (default: the paper's for the labeled images per class, `fewshot_center`)
+    fewshot_u: float | None = field(default=None, metadata=limits(0))     # fewshot-ig: centre u of the confidence-to-strength map (default: the paper's for the guides per class, `fewshot_center`; with --val-frac 0, the labeled images per class)
 
 # %% ../nbs/05_guidance.ipynb #9196842b
 def image_guidance_weight(step: int, strength: float | torch.Tensor = ActGenConfig.image_strength) -> torch.Tensor:

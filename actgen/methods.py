@@ -24,9 +24,9 @@ from .inversion import ClassTokens, InversionConfig, apply_class_tokens, learn_c
 # %% auto #0
 __all__ = ['METHODS', 'EpochContext', 'Generated', 'merge_generated', 'GenerationMethod', 'check_scheduler', 'RealOnly',
            'draw_training_images', 'RealRepeated', 'RandomTextToImage', 'RealGuidance', 'strengths_problem',
-           'DAFusionConfig', 'DAFusion', 'ActGenMethod', 'ImageGuidanceOnly', 'AttentiveImageGuidance',
-           'AIGContrastive', 'AIGContrastiveAdversarial', 'FewShotImageGuidance', 'GalotMethod', 'GalotRandom',
-           'FocalLoss', 'WeightedCE', 'get_method']
+           'DAFusionConfig', 'draw_strengths', 'DAFusion', 'ActGenMethod', 'ImageGuidanceOnly',
+           'AttentiveImageGuidance', 'AIGContrastive', 'AIGContrastiveAdversarial', 'FewShotImageGuidance',
+           'GalotMethod', 'GalotRandom', 'FocalLoss', 'WeightedCE', 'get_method']
 
 # %% ../nbs/06d_methods.ipynb #edad5516
 @dataclass
@@ -159,6 +159,11 @@ class DAFusionConfig:
     @property
     def levels(self) -> list[float]: return [float(v) for v in self.strengths.split(',')]
 
+def draw_strengths(levels: list[float], n: int, seed: int) -> list[float]:
+    "The img2img strengths of `n` images, each drawn from `levels` by a stream of `seed` that no image's noise uses."
+    rng = torch.Generator().manual_seed(seed * 100_003 - 1)
+    return [levels[k] for k in torch.randint(len(levels), (n,), generator=rng).tolist()]
+
 class DAFusion(GenerationMethod):
     "DA-Fusion: image-to-image from random real labeled training images, with their class's learned token in the prompt, at a strength drawn per image."
     name = 'da-fusion'
@@ -181,8 +186,7 @@ class DAFusion(GenerationMethod):
         from actgen.sampler import generate
         cfg = ctx.config; mine, pick = draw_training_images(ctx, self.name)
         ct, levels = self.class_tokens(ctx), cfg.dafusion.levels
-        rng = torch.Generator().manual_seed(ctx.seed * 100_003 - 1)   # a stream of its own (the images' seeds are ctx.seed * 100_003 + j)
-        strengths = [levels[k] for k in torch.randint(len(levels), (ctx.n_images,), generator=rng)[mine].tolist()]
+        drawn = draw_strengths(levels, ctx.n_images, ctx.seed); strengths = [drawn[j] for j in mine]
         labels, x = ctx.train.labels[pick], ctx.train.images[pick].float() / 255
         prompts = [ct.prompt(y, cfg.gen.template) for y in labels.tolist()]
         seeds = [ctx.seed * 100_003 + j for j in mine]
