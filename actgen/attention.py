@@ -141,6 +141,7 @@ def class_mask(maps: torch.Tensor,          # `(B, L, h, w)` from `AttentionStor
 class AttentionMask(SamplerCallback):
     "Sampler callback: the class-token cross-attention mask of each step in `s.extra['mask']`."
     order = -10
+    hooks_unet = True     # the capture is in the UNet's attention processors: the sampler's passes run the eager UNet
     def __init__(self, token_idx: list[list[int]], # per image, its class-token positions (`class_token_indices`)
                  resolution: int | None = None, sigma: float = 0.5, threshold: float | None = None, unet=None):
         self.token_idx, self.resolution, self.sigma, self.threshold, self.unet = token_idx, resolution, sigma, threshold, unet

@@ -5,6 +5,7 @@
 # %% ../nbs/11_bench.ipynb #ef485c95
 from __future__ import annotations
 import argparse, os, platform, sys
+from dataclasses import replace
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
@@ -19,12 +20,15 @@ from .guidance import DECODES, UPDATES, ActGenConfig
 from .galot import GalotConfig
 from .sd_arch import ARCHS, build_random_generator, matmul_rate, unet_cfg_flops
 from .bench_methods import (METHODS, BenchSetup, batch_inputs, bench_classifier, decode_agreement, diffusers_pipeline,
-                                  diffusers_unavailable, full_bank, measure, unet_passes)
+                                  diffusers_unavailable, full_bank, measure, method_flops, unet_passes)
 
 # %% auto #0
-__all__ = ['parse_list', 'device_name', 'bench_generator', 'run_benchmark', 'format_results', 'bench_parser', 'actgen_bench_cli']
+__all__ = ['DEFAULT_METHODS', 'parse_list', 'device_name', 'bench_generator', 'run_benchmark', 'format_results', 'bench_parser',
+           'actgen_bench_cli']
 
 # %% ../nbs/11_bench.ipynb #1b7a9383
+DEFAULT_METHODS = tuple(m for m in METHODS if m != 'plain-compiled')   # plain-compiled compiles the UNet first: timed when named
+
 def parse_list(text: str, kind=str, name: str = 'list', allowed=None, option: str | None = None) -> list:
     "Comma-separated values of `kind` (a one-line ActgenError, naming `option` when given, for anything else)."
     try: return _parse_list(text, kind, name, allowed)
@@ -78,11 +82,12 @@ def _runnable(methods: list, gen: Generator, progress: bool) -> tuple[list, dict
 
 def _setup(gen: Generator, classes: list, methods: list, device, gen_cfg: GenerationConfig, actgen: ActGenConfig,
            galot: GalotConfig, classifier: str, bank_size: int, seed: int) -> tuple[BenchSetup, str]:
-    "What the methods share, and the classifier's name: gradient checkpointing, the frozen classifier, a full bank, diffusers' pipeline."
-    if gen_cfg.grad_checkpointing: gen.enable_gradient_checkpointing()
+    "What the methods share, and the classifier's name: the generator as `gen_cfg` prepares it, the frozen classifier, a full bank, diffusers' pipeline, the compiled UNet."
+    gen_cfg.prepare(gen)
     clf, size, name = bench_classifier(classifier, len(classes), gen.image_channels, gen.image_size, device)
+    compiled = (gen if gen.compiled_unet is not None else replace(gen, compiled_unet=None).compile_unet()) if 'plain-compiled' in methods else None
     bs = BenchSetup(gen, classes, clf, size, gen_cfg, actgen, galot, bank=full_bank(gen, len(classes), bank_size, seed),
-                    pipe=diffusers_pipeline(gen) if 'diffusers' in methods else None, seed=seed)
+                    pipe=diffusers_pipeline(gen) if 'diffusers' in methods else None, seed=seed, compiled=compiled)
     return bs, name
 
 def _run_info(model: str, device, dt, bs: BenchSetup, clf_name: str, steps: int, repeats: int, bank_size: int,
@@ -120,7 +125,7 @@ def _time_batch(bs: BenchSetup, B: int, methods: list, steps: int, device, repea
 
 def run_benchmark(config: str = 'sd21',          # architecture built with random weights: sd21 or tiny
                   model: str | None = None,      # or a real model: hub id, folder, embedded:NAME
-                  methods=tuple(METHODS),        # which methods to time
+                  methods=DEFAULT_METHODS,       # which methods to time
                   batch_sizes=None,              # default: 1, 4, 16 on CUDA; 1, 2 on the CPU
                   steps: int = 40, guidance_scale: float = 7.5,
                   dtype: str = 'auto',           # fp16, bf16, fp32, or auto (fp16 on CUDA, fp32 on the CPU)
@@ -133,25 +138,42 @@ def run_benchmark(config: str = 'sd21',          # architecture built with rando
                   clf_decode: str = GenerationConfig.clf_decode,  # x0 for the classifier: full decode, or at its input size (and the gradients' cosine)
                   grad_update: str = ActGenConfig.grad_update,    # gradient guidance's embedding: the next step's (eq. 11), or the same step's
                   seed: int = 0, out=None, progress: bool = True,
-                  galot_resample_every: int = GalotConfig.resample_every) -> dict:  # GALOT's whole chains: every N ascent steps (1: exact)
+                  galot_resample_every: int = GalotConfig.resample_every,  # GALOT's whole chains: every N ascent steps (1: exact)
+                  compile_unet: str = GenerationConfig.compile_unet) -> dict:   # the UNet of plain (and of GALOT's chains) compiled: auto, on, off
     "Time each method at each batch size in this process; the result as a dict (and as JSON in `out`)."
     methods = list(methods)
     device, dt = _checked(model, methods, steps, dtype, device, repeats, galot_iters, clf_decode, grad_update)
     batch_sizes = list(batch_sizes or ([1, 4, 16] if device.type == 'cuda' else [1, 2]))
     gen, classes = bench_generator(config, model, device, dt)
     methods, skipped = _runnable(methods, gen, progress)
-    gen_cfg = GenerationConfig(guidance_scale=guidance_scale, clf_decode=clf_decode, grad_checkpointing=grad_checkpointing)
+    gen_cfg = GenerationConfig(guidance_scale=guidance_scale, clf_decode=clf_decode, grad_checkpointing=grad_checkpointing,
+                               compile_unet=compile_unet)
     actgen = ActGenConfig(grad_steps=grad_steps or max(1, steps // 4), grad_update=grad_update)
     bs, clf_name = _setup(gen, classes, methods, device, gen_cfg, actgen, GalotConfig(iters=galot_iters, resample_every=galot_resample_every), classifier, bank_size, seed)
     flops = unet_cfg_flops(gen); rate = matmul_rate(device)
     res = _run_info(model or f'{config} (random weights)', device, dt, bs, clf_name, steps, repeats, bank_size, flops, rate, skipped)
+    res['compile_unet'] = gen.compiled_unet is not None
     for B in batch_sizes: res['results'] += _time_batch(bs, B, methods, steps, device, repeats, flops, rate, progress)
+    if progress: print(f'  arithmetic of each method, counted at batch {min(batch_sizes)} ...', file=sys.stderr, flush=True)
+    res['flops_counted_at_batch'] = min(batch_sizes)
+    _add_flops(res['results'], bs, methods, min(batch_sizes), steps)
     if clf_decode == 'classifier' and {'actgen', 'galot'} & set(methods):
         if progress: print(f'  gradient agreement of the decode at {bs.clf_size} px ...', file=sys.stderr, flush=True)
         res['clf_decode_cosine'] = decode_agreement(bs, batch_inputs(bs, min(batch_sizes)), steps)
     res['load_average_after'] = _load()
     if out is not None: write_json(out, res)
     return res
+
+def _add_flops(rows: list, bs: BenchSetup, methods: list, B: int, steps: int):
+    "Each row's floating-point operations per image (counted once per method, at batch `B`) and their ratio to plain sampling's."
+    x, per = batch_inputs(bs, B), {}
+    for m in methods:
+        try: per[m] = method_flops(bs, x, steps, m)
+        except torch.cuda.OutOfMemoryError: torch.cuda.empty_cache()   # its rows say so already
+    for r in rows:
+        if r['method'] in per:
+            r['gflop_per_image'] = per[r['method']] / 1e9
+            r['flop_ratio_to_plain'] = per[r['method']] / per['plain'] if per.get('plain') else None
 
 def _load():
     "The 1-minute load average (other processes on a CPU skew its timings), None where unknown."
@@ -180,14 +202,17 @@ def format_results(res: dict) -> str:
          f"gradient guidance in {res['grad_steps']} steps, update {res.get('grad_update', 'same')}, x0 decode {res['clf_decode']}"
          f"{', gradient checkpointing' if res['grad_checkpointing'] else ''}; GALOT {res['galot_iters']} ascent steps, "
          f"whole chains {_every(res.get('galot_resample_every', 1))} (galot-exact: every step)",
-         f"{'method':<10}{'batch':>6}{'s/image':>10}{'images/s':>10}{'x diffusers':>12}{'x plain':>9}{'peak GB':>9}{'roofline':>10}"]
+         f"{'method':<15}{'batch':>6}{'s/image':>10}{'images/s':>10}{'x diffusers':>12}{'x plain':>9}{'FLOP x plain':>13}{'peak GB':>9}{'roofline':>10}"]
     f = lambda v, fmt: format(v, fmt) if v is not None else '-'
     for r in res['results']:
-        if 'error' in r: L.append(f"{r['method']:<10}{r['batch']:>6}  {r['error']}"); continue
-        L.append(f"{r['method']:<10}{r['batch']:>6}{r['s_per_image']:>10.4f}{r['images_per_s']:>10.2f}"
-                 f"{f(r['ratio_to_diffusers'], '.2f'):>12}{f(r['ratio_to_plain'], '.2f'):>9}{f(r.get('peak_memory_gb'), '.2f'):>9}"
-                 f"{r['roofline_fraction']:>10.1%}")
-    for m, why in res.get('skipped', {}).items(): L.append(f"{m:<10}  not timed: {why}")
+        if 'error' in r: L.append(f"{r['method']:<15}{r['batch']:>6}  {r['error']}"); continue
+        L.append(f"{r['method']:<15}{r['batch']:>6}{r['s_per_image']:>10.4f}{r['images_per_s']:>10.2f}"
+                 f"{f(r['ratio_to_diffusers'], '.2f'):>12}{f(r['ratio_to_plain'], '.2f'):>9}{f(r.get('flop_ratio_to_plain'), '.2f'):>13}"
+                 f"{f(r.get('peak_memory_gb'), '.2f'):>9}{r['roofline_fraction']:>10.1%}")
+    for m, why in res.get('skipped', {}).items(): L.append(f"{m:<15}  not timed: {why}")
+    if 'flops_counted_at_batch' in res:
+        L.append(f"FLOP x plain: each method's arithmetic per image over plain sampling's, counted at batch {res['flops_counted_at_batch']} "
+                 f"(matmuls, convolutions, backward passes included); the UNet {'compiled' if res.get('compile_unet') else 'eager'} in plain, plain-compiled compiled")
     if res.get('clf_decode_cosine'):
         c = res['clf_decode_cosine']
         L.append(f"x0 decoded at the classifier's {res['classifier'].split('@')[-1]} px: cosine of its adversarial gradient on the "
@@ -202,7 +227,8 @@ def bench_parser() -> argparse.ArgumentParser:
     p.add_argument('--config', choices=list(ARCHS), default='sd21',
                    help='architecture built with random weights: sd21 (Stable Diffusion 2.1-base, 512 px) or tiny (CPU/CI)')
     p.add_argument('--model', default=None, help='time a real model instead: hub id, diffusers folder, or embedded:NAME')
-    p.add_argument('--methods', default=','.join(METHODS), help='comma-separated methods to time')
+    p.add_argument('--methods', default=','.join(DEFAULT_METHODS),
+                   help=f"comma-separated methods to time, of {', '.join(METHODS)} (plain-compiled, named, compiles the UNet first)")
     p.add_argument('--batch-sizes', default=None, help='comma-separated batch sizes (default: 1,4,16 on CUDA, 1,2 on the CPU)')
     p.add_argument('--steps', type=int, default=40, help='DDPM steps')
     p.add_argument('--guidance-scale', type=finite_float, default=7.5, help='classifier-free guidance scale')
@@ -211,7 +237,8 @@ def bench_parser() -> argparse.ArgumentParser:
     p.add_argument('--repeats', type=int, default=3, help='timed runs per method and batch (the median is reported)')
     p.add_argument('--grad-steps', type=int, default=None, help='gradient-guidance steps (default: a quarter of --steps)')
     p.add_argument('--galot-iters', type=int, default=GalotConfig.iters, help='GALOT ascent steps')
-    add_setting(p, GalotConfig, 'galot_resample_every')   # the galot method's; galot-exact resamples at every step
+    add_setting(p, GalotConfig, 'galot_resample_every')
+    add_setting(p, GenerationConfig, 'compile_unet')      # plain's UNet (and GALOT's chains'); plain-compiled's is always compiled   # the galot method's; galot-exact resamples at every step
     p.add_argument('--classifier', choices=['auto', 'resnet50', 'small-cnn'], default='auto',
                    help='classifier of the adversarial loss and GALOT, random weights (auto: resnet50 for colour models >= 128 px)')
     p.add_argument('--bank-size', type=int, default=1024, help='memory-bank latents per class (contrastive loss)')
@@ -239,7 +266,7 @@ def _bench(argv=None) -> dict:
     out = a.out or Path(f'bench-{name}-{dev.type}.json')
     res = run_benchmark(a.config, a.model, methods, sizes, a.steps, a.guidance_scale, a.dtype, dev, a.repeats, a.grad_steps,
                         a.galot_iters, a.classifier, a.bank_size, a.grad_checkpointing, a.clf_decode, a.grad_update, a.seed, out, progress=not a.quiet,
-                        galot_resample_every=a.resample_every)   # add_setting's dest: the field's name
+                        galot_resample_every=a.resample_every, compile_unet=a.compile_unet)   # add_setting's dest: the field's name
     print(format_results(res)); print(f'results: {out}')
     return res
 

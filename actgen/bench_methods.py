@@ -8,6 +8,8 @@ import math, statistics, time
 from dataclasses import dataclass, field, replace
 
 import torch
+from torch.utils._python_dispatch import TorchDispatchMode
+from torch.utils.flop_counter import flop_registry
 
 from .core import ActgenError, image_generators
 from .generator import Generator
@@ -19,9 +21,10 @@ from .classifier import build_classifier
 from .sd_arch import synchronize
 
 # %% auto #0
-__all__ = ['METHODS', 'measure', 'bench_classifier', 'BenchSetup', 'BatchInputs', 'diffusers_unavailable', 'diffusers_pipeline',
-           'full_bank', 'batch_inputs', 'run_diffusers', 'run_plain', 'aig_callbacks', 'run_aig', 'run_actgen',
-           'run_galot', 'run_galot_exact', 'decode_agreement', 'unet_passes']
+__all__ = ['METHODS', 'SAME_FORMULA', 'FLOPS_AS', 'measure', 'bench_classifier', 'BenchSetup', 'BatchInputs',
+           'diffusers_unavailable', 'diffusers_pipeline', 'full_bank', 'batch_inputs', 'run_diffusers', 'run_plain',
+           'run_plain_compiled', 'aig_callbacks', 'run_aig', 'run_actgen', 'run_galot', 'run_galot_exact',
+           'decode_agreement', 'unet_passes', 'FlopCount', 'method_flops']
 
 # %% ../nbs/10b_bench_methods.ipynb #37475a13
 def measure(fns: dict,             # name -> function making one batch
@@ -77,6 +80,7 @@ class BenchSetup:
     bank: object = None            # a full MemoryBank
     pipe: object = None            # diffusers' pipeline on the same components (None for pixel-space models)
     seed: int = 0
+    compiled: Generator | None = None   # the generator with a compiled UNet, for plain-compiled (None: not asked for)
 
 @dataclass(eq=False)
 class BatchInputs:
@@ -130,8 +134,13 @@ def _sample(bs: BenchSetup, x: BatchInputs, steps: int, warm: bool, callbacks=()
                   callbacks=callbacks).images
 
 def run_plain(bs: BenchSetup, x: BatchInputs, steps: int, warm: bool = False):
-    "Our sampler, no callbacks."
+    "Our sampler, no callbacks, its UNet compiled or not as `GenerationConfig.compile_unet` says."
     return _sample(bs, x, steps, warm)
+
+def run_plain_compiled(bs: BenchSetup, x: BatchInputs, steps: int, warm: bool = False):
+    "Our sampler, no callbacks, with the compiled UNet whatever `compile_unet` says (the warm-up compiles it)."
+    if bs.compiled is None: raise ActgenError("plain-compiled needs BenchSetup.compiled (a generator after compile_unet())")
+    return _sample(replace(bs, gen=bs.compiled), x, steps, warm)
 
 def aig_callbacks(bs: BenchSetup, x: BatchInputs) -> list:
     "Attentive image guidance with `bs.actgen`'s settings: the class-token mask and the pull toward each guide's latent (guides encoded here)."
@@ -162,8 +171,8 @@ def run_galot_exact(bs: BenchSetup, x: BatchInputs, steps: int, warm: bool = Fal
     "GALOT's exact path whatever `bs.galot` says: the whole chain sampled again at every ascent step (`resample_every=1`)."
     return run_galot(replace(bs, galot=replace(bs.galot, resample_every=1)), x, steps, warm)
 
-METHODS = {'diffusers': run_diffusers, 'plain': run_plain, 'aig': run_aig, 'actgen': run_actgen, 'galot': run_galot,
-           'galot-exact': run_galot_exact}
+METHODS = {'diffusers': run_diffusers, 'plain': run_plain, 'plain-compiled': run_plain_compiled, 'aig': run_aig,
+           'actgen': run_actgen, 'galot': run_galot, 'galot-exact': run_galot_exact}
 
 def decode_agreement(bs: BenchSetup, x: BatchInputs, steps: int) -> dict:
     "Cosine between the adversarial gradients on the embedding through the full decode and the decode at the classifier's size, over the guided steps."
@@ -178,3 +187,26 @@ def unet_passes(method: str, bs: BenchSetup) -> float:
     g = bs.galot if method == 'galot' else replace(bs.galot, resample_every=1)
     whole = whole_chains(g.iters, g.resample_every)
     return whole + (g.iters + 1 - whole) / 40
+
+# %% ../nbs/10b_bench_methods.ipynb #7c1507f5
+_aten = torch.ops.aten
+SAME_FORMULA = {_aten._scaled_dot_product_flash_attention_for_cpu: _aten._scaled_dot_product_flash_attention,   # the CPU's attention
+                _aten._scaled_dot_product_flash_attention_for_cpu_backward: _aten._scaled_dot_product_flash_attention_backward}
+
+class FlopCount(TorchDispatchMode):
+    "Floating-point operations of the ops run inside it, forward and backward, by torch's FLOP formulas (`flop_registry`)."
+    def __init__(self): super().__init__(); self.total = 0
+    def __torch_dispatch__(self, func, types, args=(), kwargs=None):
+        kwargs = kwargs or {}
+        out = func(*args, **kwargs)
+        packet = func._overloadpacket
+        formula = flop_registry.get(packet) or flop_registry.get(SAME_FORMULA.get(packet))
+        if formula is not None: self.total += formula(*args, **kwargs, out_val=out)
+        return out
+
+FLOPS_AS = {'plain-compiled': 'plain'}   # counted on the eager path: the same arithmetic
+
+def method_flops(bs: BenchSetup, x: BatchInputs, steps: int, method: str) -> float:
+    "Floating-point operations per image of one batch of `method` (a run of its own, not timed)."
+    with FlopCount() as fc: METHODS[FLOPS_AS.get(method, method)](bs, x, steps)
+    return fc.total / len(x.seeds)

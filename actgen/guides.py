@@ -111,7 +111,7 @@ def generate_lookalikes(cfg: GuidesConfig) -> list[dict]:
     check_scheduler(get_method(cfg.method), cfg)
     guides, recorded = load_guides(cfg.guides)
     model = guides_generator(guides.classes, cfg.gen.generator, recorded); check_model_classes(model, guides.classes)
-    gen = load_generator(model, device=resolve_device(cfg.device))
+    gen = cfg.gen.prepare(load_generator(model, device=resolve_device(cfg.device)))
     out = prepare_run_dir(cfg.out, resumable=False)
     made = make_lookalikes(guides, cfg, gen)
     recs = GeneratedSet(out).add(made.images, made.labels, [dict(r, model=model, guides=str(cfg.guides), **{'class': guides.classes[int(y)]})

@@ -172,8 +172,7 @@ def _run_rounds(cfg, run_dir, progress, resume):
     gen = None
     if cfg.generates and (cfg.rounds > 0 or cfg.initial == 0):
         from actgen.generator import load_generator
-        gen = load_generator(cfg.generator_source, device=device)
-        if cfg.gen.grad_checkpointing: gen.enable_gradient_checkpointing()
+        gen = cfg.gen.prepare(load_generator(cfg.generator_source, device=device))
     flip = cfg.flips()
     run_dir = Path(run_dir)
     lock = open_run_dir(run_dir, resume, dict(kind='rounds', config=to_flat(cfg), arch=arch, flip=flip, actgen_version=actgen.__version__,

@@ -18,9 +18,9 @@ from .data import _parse_name
 from .generator import Generator, embedded_models, recommended_guidance_scale
 
 # %% auto #0
-__all__ = ['SchedulerName', 'SCHEDULERS', 'POSTERIOR', 'VP', 'Decode', 'make_scheduler', 'SamplerCallback', 'run_callbacks',
-           'check_schedulers', 'SamplerState', 'ddpm_coefficients', 'predict_x0', 'step_latents', 'SampleResult',
-           'sample', 'img2img_start', 'template_problem', 'GenerationConfig', 'generate']
+__all__ = ['SchedulerName', 'SCHEDULERS', 'POSTERIOR', 'VP', 'Decode', 'Switch', 'make_scheduler', 'SamplerCallback',
+           'run_callbacks', 'check_schedulers', 'SamplerState', 'ddpm_coefficients', 'predict_x0', 'step_latents',
+           'SampleResult', 'sample', 'img2img_start', 'template_problem', 'GenerationConfig', 'generate']
 
 # %% ../nbs/03_sampler.ipynb #3ab1e6fb
 SchedulerName = Literal['ddpm', 'ddim', 'dpm-solver++', 'euler']
@@ -47,6 +47,7 @@ class SamplerCallback:
     "Base class of sampler callbacks: override any of the hooks; lower `order` runs first."
     order = 0
     schedulers = SCHEDULERS    # the schedulers it works with (POSTERIOR, VP: see above)
+    hooks_unet = False         # True: it changes what the UNet's forward does (attention capture), so the sampler's passes run the eager UNet
     def before_sampling(self, s): pass
     def before_step(self, s): pass
     def after_noise_pred(self, s): pass
@@ -87,6 +88,7 @@ class SamplerState:
     sigma: torch.Tensor | float | None = 0.0
     stop: bool = False
     extra: dict = field(default_factory=dict)  # scratch space shared between callbacks
+    compiled: bool = False                # the unguided passes may use `gen.compiled_unet` (no callback hooks the UNet)
 
     @property
     def n_steps(self): return len(self.timesteps)
@@ -99,11 +101,16 @@ class SamplerState:
         c = self.cond if cond is None else cond
         u = self.uncond if uncond is None else uncond
         t = self.t if t is None else t
-        unet = self.gen.unet
+        unet = self.unet_for_pass()
         if not self.do_cfg: return unet(self.scheduler.scale_model_input(x, t), t, encoder_hidden_states=c).sample
         xin = self.scheduler.scale_model_input(torch.cat([x, x]), t)
         e_u, e_c = unet(xin, t, encoder_hidden_states=torch.cat([u, c])).sample.chunk(2)
         return e_u + self.guidance_scale * (e_c - e_u)
+
+    def unet_for_pass(self):
+        "The compiled UNet for a pass without gradients when the generator has one and no callback hooks the UNet, else the eager one."
+        compiled = self.gen.compiled_unet
+        return compiled if compiled is not None and self.compiled and not torch.is_grad_enabled() else self.gen.unet
 
 # %% ../nbs/03_sampler.ipynb #e5bbd9dd
 def ddpm_coefficients(scheduler, t) -> tuple:
@@ -184,7 +191,8 @@ def sample(gen: Generator,
     if latents is None:
         latents = randn_tensor((B, *gen.latent_shape), generator=generators, device=dev, dtype=gen.dtype) * sched.init_noise_sigma
     s = SamplerState(gen, sched, latents, cond.to(dev, gen.dtype), None if uncond is None else uncond.to(dev, gen.dtype),
-                     guidance_scale, generators, sched.timesteps, scheduler)
+                     guidance_scale, generators, sched.timesteps, scheduler,
+                     compiled=not any(getattr(cb, 'hooks_unet', False) for cb in callbacks))
     if scheduler != 'ddpm': s.coef_x0 = s.coef_xt = s.sigma = None   # no posterior to read
     with ExitStack() as stack:
         for cb in callbacks:
@@ -221,6 +229,7 @@ def img2img_start(gen: Generator, images: torch.Tensor, strength: float, sched, 
 
 # %% ../nbs/03_sampler.ipynb #25f860d9
 Decode = Literal['full', 'classifier']   # how x0 is decoded for a classifier (see `Generator.decode_latents`)
+Switch = Literal['auto', 'on', 'off']
 
 def template_problem(template: str) -> str | None:
     "What is wrong with a prompt template (it needs exactly one `{}`, where the class name goes), or None."
@@ -240,6 +249,17 @@ class GenerationConfig:
     clf_decode: Decode = 'full'  # x0 decoded for a classifier's loss (adversarial, GALOT): full, or at the classifier's input size (cheaper, approximate; no effect in pixel space)
     grad_checkpointing: bool = False     # recompute the UNet's and VAE's activations in the backward passes of guidance and GALOT (less GPU memory, a little slower)
     strength: float = field(default=0.5, metadata=limits(0, 1))   # img2img methods (real-guidance): the share of the schedule a real image is noised to (0.5, as He et al.'s reimplementation in DA-Fusion)
+    compile_unet: Switch = 'auto'        # torch.compile the UNet for the unguided sampling passes: on, off, or auto (on with CUDA; off on the CPU, where compiling takes about a minute, more than it saves for fewer than about 2,000 images)
+
+    def compiles(self, device) -> bool:
+        "Whether `compile_unet` compiles on `device`."
+        return self.compile_unet == 'on' or (self.compile_unet == 'auto' and torch.device(device).type == 'cuda')
+
+    def prepare(self, gen: Generator) -> Generator:
+        "A loaded generator set up as these settings ask: gradient checkpointing, the compiled UNet."
+        if self.grad_checkpointing: gen.enable_gradient_checkpointing()
+        if self.compiles(gen.device): gen.compile_unet()
+        return gen
 
     def source(self, dataset: str) -> str:
         "The model to load for `dataset` (auto: its embedded model; a dataset without one is one line naming what to do)."

@@ -152,8 +152,7 @@ def _load(cfg: TrainConfig) -> Run:
     train, val = (labeled, labeled) if cfg.val_frac == 0 else train_val_split(labeled, cfg.val_frac, seed=cfg.seed)
     gen = None
     if method.needs_generator and cfg.images_per_epoch > 0:
-        gen = load_generator(cfg.generator_source, device=device)
-        if cfg.gen.grad_checkpointing: gen.enable_gradient_checkpointing()
+        gen = cfg.gen.prepare(load_generator(cfg.generator_source, device=device))
     arch = default_arch(full) if cfg.classifier.arch == 'auto' else cfg.classifier.arch
     return Run(cfg, shard, device, method, full, test, train, val, gen, arch, cfg.flips())
 

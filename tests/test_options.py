@@ -31,6 +31,7 @@ TRAIN = {
     '--galot-eps-mode': (['relative', 'absolute'], ['units']),
     '--galot-iters': (['1'], ['0']),
     '--clf-decode': (['full', 'classifier'], ['half']),
+    '--compile-unet': (['auto', 'off'], ['yes', 'ON', '']),     # 'on' compiles the UNet: a minute on the CPU (tests/test_compile.py)
     '--scheduler': (['ddpm', 'ddim', 'dpm-solver++', 'euler'], ['heun', 'DDPM', '']),
     '--flip': (['auto', 'yes', 'no'], ['maybe', 'YES', '']),
     '--dafusion-strengths': (['0.5', '0.25,1'], ['2', 'half', '0.5,']),

@@ -10,7 +10,7 @@ from helpers import BIN, ENV
 
 FIX = Path(__file__).parent/'fixtures'/'run-0.1'
 ADDED = {'pretrained': False, 'tensorboard': True, 'galot_eps_mode': 'relative', 'scheduler': 'ddpm', 'flip': 'auto', 'min_steps': 120,
-         'strength': 0.5, 'galot_resample_every': 1}   # settings added after the fixtures were written, at their defaults
+         'strength': 0.5, 'galot_resample_every': 1, 'compile_unet': 'auto'}   # settings added after the fixtures were written, at their defaults
 
 ADDED_FILTER = {'filter': 'none', 'filter_factor': 2.0, 'too_easy': None, 'judge_trials': 8, 'clip_model': 'ViT-B-32',
                 'clip_weights': 'openai'}   # the label filter's settings, in Algorithm 1's runs and the rounds
