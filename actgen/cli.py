@@ -4,19 +4,19 @@
 
 # %% ../nbs/08_cli.ipynb #1fed18f2
 from __future__ import annotations
-import argparse, math, sys, time
+import argparse, sys, time
 from pathlib import Path
 
 import torch
 
 from .core import ActgenError, image_grid, save_figure
 from .core import read_json
-from .config import (HelpFormatter, OneLineParser, add_setting, add_settings, config_defaults, config_file_arg, finite_float,
+from .config import (HelpFormatter, OneLineParser, add_setting, add_settings, check_settings, config_defaults, config_file_arg,
                            read_config_file, run_cli, settings_from_args)
 from .rounds import RoundsConfig, resume_rounds, run_rounds
 from .methods import METHODS
 from .run_dir import prepare_run_dir, resolve_device
-from .sampler import GenerationConfig, template_problem
+from .sampler import GenerationConfig
 from .train import TrainConfig, run_experiment, resume_experiment
 
 # %% auto #0
@@ -76,41 +76,35 @@ def generate_parser() -> argparse.ArgumentParser:
     p.add_argument('--classes', default=None, help="comma-separated class names (default: all classes of the dataset)")
     p.add_argument('--prompts', nargs='*', default=None, help='explicit prompts instead of classes (label = prompt index)')
     p.add_argument('--n', type=int, default=8, help='images per class (or per prompt)')
-    p.add_argument('--template', default='a photo of a {}', help='prompt template, {} is the class name')
-    p.add_argument('--steps', type=int, default=40, help='sampling steps')
-    add_setting(p, GenerationConfig, 'scheduler')
-    p.add_argument('--guidance-scale', type=finite_float, default=None, help="classifier-free guidance scale s (default: the model's recommended one, else 7.5)")
-    p.add_argument('--batch-size', type=int, default=64, help='images per sampling batch')
+    for key in ('template', 'steps', 'scheduler', 'guidance_scale'): add_setting(p, GenerationConfig, key)
+    add_setting(p, GenerationConfig, 'gen_batch_size', '--batch-size')
     p.add_argument('--seed', type=int, default=0, help='seed of the first image; image j uses seed+j')
     p.add_argument('--device', default='auto', help='cpu, cuda, cuda:N, or auto')
     p.add_argument('--out', type=Path, required=True, help='output folder (new or empty)')
     return p
 
 def generate_to_folder(model: str, out: Path, classes: list[str] | None = None, prompts: list[str] | None = None,
-                       n: int = 8, template: str = 'a photo of a {}', steps: int = 40, guidance_scale: float | None = None,
-                       batch_size: int = 64, seed: int = 0, device: str = 'auto', progress: bool = True, scheduler: str = 'ddpm',
+                       n: int = 8, gen_cfg: GenerationConfig | None = None,   # template, steps, scheduler, guidance scale, batch size
+                       seed: int = 0, device: str = 'auto', progress: bool = True,
                        class_labels: list[int] | None = None):   # the label of each class (default: its position in `classes`)
     "Generate `n` images per class or prompt into `out` (PNGs, manifest.jsonl, grid.png); returns the records."
     from actgen.data import make_prompt
     from actgen.genset import GeneratedSet
     from actgen.generator import load_generator
     from actgen.sampler import generate
-    for name, v in (('--n', n), ('--steps', steps), ('--batch-size', batch_size)):
-        if v < 1: raise ActgenError(f"{name} must be positive, got {v}")
-    if guidance_scale is not None and not (math.isfinite(guidance_scale) and guidance_scale >= 0):
-        raise ActgenError(f"--guidance-scale must be a finite number >= 0, got {guidance_scale}")
-    if not prompts and (why := template_problem(template)): raise ActgenError(f"--template {why}")
+    g = check_settings(gen_cfg or GenerationConfig())   # one line naming the first setting out of its bounds
+    if n < 1: raise ActgenError(f"--n must be positive, got {n}")
     if not prompts and not classes: raise ActgenError("give --classes or --prompts")
     names = list(prompts) if prompts else list(classes)
-    all_prompts = [p if prompts else make_prompt(c, template) for p, c in zip(names, names) for _ in range(n)]
+    all_prompts = [p if prompts else make_prompt(c, g.template) for p, c in zip(names, names) for _ in range(n)]
     if class_labels is not None and (prompts or len(class_labels) != len(names)): raise ValueError("class_labels needs one label per class")
     label_of = list(class_labels) if class_labels is not None else list(range(len(names)))
     labels = torch.tensor([label_of[i] for i in range(len(names)) for _ in range(n)])
     seeds = [seed + j for j in range(len(all_prompts))]
     gen = load_generator(model, device=resolve_device(device))      # fails before anything is written
     out = prepare_run_dir(out, resumable=False)   # actgen_generate has no --resume
-    imgs = generate(gen, all_prompts, seeds, steps=steps, guidance_scale=guidance_scale, batch_size=batch_size, progress=progress,
-                    scheduler=scheduler)
+    imgs = generate(g.prepare(gen), all_prompts, seeds, steps=g.steps, guidance_scale=g.guidance_scale, batch_size=g.batch_size,
+                    progress=progress, scheduler=g.scheduler)
     recs = GeneratedSet(out).add(imgs, labels, [{'class': names[i // n], 'method': 'text-to-image', 'epoch': None, 'guide_id': None,
                                                 'seed': s, 'prompt': p, 'model': model} for i, (s, p) in enumerate(zip(seeds, all_prompts))])
     save_figure(image_grid(imgs[:128], [names[i // n] for i in range(min(128, len(imgs)))], ncols=n if n <= 16 else 16), out/'grid.png')
@@ -134,8 +128,8 @@ def _generate(argv=None):
     a = generate_parser().parse_args(argv)
     classes = labels = None
     if not a.prompts: classes, labels = generate_classes(a.model, a.dataset, [c.strip() for c in a.classes.split(',')] if a.classes else None)
-    recs = generate_to_folder(a.model, a.out, classes, a.prompts, a.n, a.template, a.steps, a.guidance_scale,
-                              a.batch_size, a.seed, a.device, scheduler=a.scheduler, class_labels=labels)
+    recs = generate_to_folder(a.model, a.out, classes, a.prompts, a.n, settings_from_args(GenerationConfig, a), a.seed, a.device,
+                              class_labels=labels)
     print(f"wrote {len(recs)} images to {a.out} (manifest.jsonl, grid.png)")
     return recs
 

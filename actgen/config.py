@@ -198,11 +198,11 @@ def add_settings(parser: argparse.ArgumentParser, cls, defaults=None, skip=(),
         g.add_argument('--' + s.key.replace('_', '-'), **kw)
     return parser
 
-def add_setting(parser: argparse.ArgumentParser, cls, key: str):
+def add_setting(parser: argparse.ArgumentParser, cls, key: str, *aliases: str):   # other spellings a command has always taken
     "The one `--option` of the setting `key` of `cls`, for a script that takes only some of a config's settings."
     s = next((s for s in settings(cls) if s.key == key), None)
     if s is None: raise TypeError(f"{cls.__name__} has no setting {key!r}")
-    return parser.add_argument('--' + key.replace('_', '-'), **argument_for(s))
+    return parser.add_argument('--' + key.replace('_', '-'), *aliases, **argument_for(s))
 
 def settings_from_args(cls, args: argparse.Namespace, defaults=None):
     "The `cls` that parsed `args` describe (options left out keep their defaults)."

@@ -57,7 +57,7 @@ ROUNDS = {
 GENERATE = {
     '--n': (['1', '2'], ['0', '-2', 'x']),
     '--steps': (['1', '2'], ['0', '1.5']),
-    '--batch-size': (['1', '4'], ['0', '-1']),
+    '--gen-batch-size': (['1', '4'], ['0', '-1']),     # also spelled --batch-size, as it always was
     '--guidance-scale': (['0', '3'], ['nan', '-inf', '-2']),
     '--template': (['a photo of a {}', '{} drawn'], ['{}{}', 'none here']),
     '--scheduler': (['ddpm', 'ddim', 'dpm-solver++', 'euler'], ['heun', 'DDPM', '']),
