@@ -85,7 +85,7 @@ def _setup(gen: Generator, classes: list, methods: list, device, gen_cfg: Genera
     "What the methods share, and the classifier's name: the generator as `gen_cfg` prepares it, the frozen classifier, a full bank, diffusers' pipeline, the compiled UNet."
     gen_cfg.prepare(gen)
     clf, size, name = bench_classifier(classifier, len(classes), gen.image_channels, gen.image_size, device)
-    compiled = (gen if gen.compiled_unet is not None else replace(gen, compiled_unet=None).compile_unet()) if 'plain-compiled' in methods else None
+    compiled = replace(gen).compile_unet() if 'plain-compiled' in methods else None   # a compiled UNet already there is kept
     bs = BenchSetup(gen, classes, clf, size, gen_cfg, actgen, galot, bank=full_bank(gen, len(classes), bank_size, seed),
                     pipe=diffusers_pipeline(gen) if 'diffusers' in methods else None, seed=seed, compiled=compiled)
     return bs, name
@@ -237,8 +237,8 @@ def bench_parser() -> argparse.ArgumentParser:
     p.add_argument('--repeats', type=int, default=3, help='timed runs per method and batch (the median is reported)')
     p.add_argument('--grad-steps', type=int, default=None, help='gradient-guidance steps (default: a quarter of --steps)')
     p.add_argument('--galot-iters', type=int, default=GalotConfig.iters, help='GALOT ascent steps')
-    add_setting(p, GalotConfig, 'galot_resample_every')
-    add_setting(p, GenerationConfig, 'compile_unet')      # plain's UNet (and GALOT's chains'); plain-compiled's is always compiled   # the galot method's; galot-exact resamples at every step
+    add_setting(p, GalotConfig, 'galot_resample_every')   # the galot method's; galot-exact resamples at every step
+    add_setting(p, GenerationConfig, 'compile_unet')      # plain's UNet (and GALOT's chains'); plain-compiled's is always compiled
     p.add_argument('--classifier', choices=['auto', 'resnet50', 'small-cnn'], default='auto',
                    help='classifier of the adversarial loss and GALOT, random weights (auto: resnet50 for colour models >= 128 px)')
     p.add_argument('--bank-size', type=int, default=1024, help='memory-bank latents per class (contrastive loss)')
